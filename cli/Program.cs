@@ -1,0 +1,3 @@
+using SgConfigRule.Cli;
+
+return CliApp.Run(args, Terminal.System());

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using SgConfigRule.Policy.Parameters;
+
+namespace SgConfigRule.Cli.Scan;
+
+/// <summary><c>scan [INPUT…] [--params JSON|@FILE] [--at ISO-8601] [--format table|json] [--soft-fail]</c> (DESIGN §7).</summary>
+public static class ScanCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var inputs = new Argument<string[]>("INPUT")
+        {
+            Description = "JSON files or folders of them (any shape: EC2 DescribeSecurityGroups/DescribeSecurityGroupRules, " +
+                          "AWS Config items, API responses or rule events); '-' reads standard input. None: the bundled sample.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var parameters = new Option<string?>("--params")
+        {
+            Description = "Rule parameters as JSON, or @FILE to read them from a file (the Config rule's InputParameters).",
+            HelpName = "JSON|@FILE",
+        };
+        var at = new Option<string?>("--at")
+        {
+            Description = "Evaluate as of this time (ISO-8601, UTC if no offset), for exemption expiry. Default: now.",
+            HelpName = "ISO-8601",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "table for people, json for tools.",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "json");
+        var softFail = new Option<bool>("--soft-fail")
+        {
+            Description = "Exit 0 even when a group is NON_COMPLIANT (input errors still exit 2).",
+        };
+
+        var command = new Command("scan", "Evaluate security groups from exported JSON and report what the rule would flag.")
+        {
+            inputs, parameters, at, format, softFail,
+        };
+        command.SetAction(result =>
+        {
+            var options = BuildOptions(result.GetValue(inputs) ?? [], result.GetValue(parameters), result.GetValue(at),
+                result.GetValue(format)!, result.GetValue(softFail), terminal);
+            return options is null ? ExitCodes.InputError : ScanRunner.Run(options, terminal);
+        });
+        return command;
+    }
+
+    private static ScanOptions? BuildOptions(string[] inputs, string? parametersText, string? atText, string format,
+                                             bool softFail, Terminal terminal)
+    {
+        PolicyParameters parameters;
+        try
+        {
+            parameters = ReadParameters(parametersText);
+        }
+        catch (ParameterException e)
+        {
+            terminal.Error.WriteLine($"error: --params: {e.Message}");
+            return null;
+        }
+        catch (IOException e)
+        {
+            terminal.Error.WriteLine($"error: --params: cannot read {parametersText![1..]}: {e.Message}");
+            return null;
+        }
+        var evaluatedAt = DateTimeOffset.UtcNow;
+        if (atText is not null && !TryParseTime(atText, out evaluatedAt))
+        {
+            terminal.Error.WriteLine($"error: --at: '{atText}' is not an ISO-8601 date or time (e.g. 2026-11-26 or 2026-11-26T15:00:00Z)");
+            return null;
+        }
+        return new ScanOptions(inputs, parameters, evaluatedAt,
+            format == "json" ? OutputFormat.Json : OutputFormat.Table, softFail);
+    }
+
+    private static PolicyParameters ReadParameters(string? text)
+    {
+        if (text is null) return PolicyParameters.Default;
+        if (text.StartsWith('@')) return ParameterParser.Parse(File.ReadAllText(text[1..]));
+        return ParameterParser.Parse(text);
+    }
+
+    internal static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+}
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+}
+
+public sealed record ScanOptions(
+    IReadOnlyList<string> Inputs,
+    PolicyParameters Parameters,
+    DateTimeOffset EvaluatedAt,
+    OutputFormat Format,
+    bool SoftFail);

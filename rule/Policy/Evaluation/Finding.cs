@@ -1,0 +1,39 @@
+using SgConfigRule.Policy.Model;
+
+namespace SgConfigRule.Policy.Evaluation;
+
+/// <summary>Why a rule is disallowed.</summary>
+public enum FindingReason
+{
+    /// <summary>It opens a port of <c>blockedPorts</c> to an in-scope source.</summary>
+    BlockedPort,
+
+    /// <summary>Allow-list mode: it opens ports outside <c>authorizedTcpPorts</c>/<c>authorizedUdpPorts</c> to an in-scope source.</summary>
+    NotAuthorized,
+}
+
+/// <summary>
+/// A disallowed ingress rule: the rule, the reason, and the offending ports (the blocked ports it opens, or the ports
+/// it opens that are not authorized). <see cref="UnresolvedPrefixList"/> marks a prefix-list source whose entries were
+/// unknown and which was therefore treated as in scope.
+/// </summary>
+public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Ports, bool UnresolvedPrefixList)
+{
+    /// <summary>The machine-readable reason: <c>blockedPort</c> or <c>notAuthorized</c>.</summary>
+    public string ReasonCode => Reason == FindingReason.BlockedPort ? "blockedPort" : "notAuthorized";
+
+    /// <summary>For people: <c>blocked port 22</c>, <c>blocked ports 22,3389</c>, <c>not authorized</c>.</summary>
+    public string ReasonText
+    {
+        get
+        {
+            var text = Reason == FindingReason.BlockedPort
+                ? (Ports.Ranges.Length == 1 && Ports.Ranges[0].Count == 1 ? $"blocked port {Ports}" : $"blocked ports {Ports}")
+                : "not authorized";
+            return UnresolvedPrefixList ? text + ", prefix list unresolved" : text;
+        }
+    }
+
+    /// <summary><c>tcp/22 from 203.0.113.7/32 (blocked port 22)</c>.</summary>
+    public string Display => $"{Rule.Display} ({ReasonText})";
+}

@@ -1,0 +1,49 @@
+namespace SgConfigRule.Policy.Model;
+
+/// <summary>
+/// One inbound rule with exactly one source — the granularity of an EC2 security group rule (<c>sgr-</c>), whatever
+/// shape it was read from. <see cref="Ports"/> is set only for TCP and UDP; <see cref="Icmp"/> only for ICMP/ICMPv6;
+/// a rule for all protocols reaches every port of every protocol.
+/// </summary>
+public sealed record IngressRule(
+    IpProtocol Protocol,
+    PortRange? Ports,
+    IcmpTypeCode? Icmp,
+    IngressSource Source,
+    string? Description,
+    string? RuleId)
+{
+    /// <summary>
+    /// The TCP/UDP ports this rule opens for <paramref name="transport"/> (tcp or udp): its own range for a rule of
+    /// that protocol, every port for an all-protocols rule, none otherwise.
+    /// </summary>
+    public PortRange? PortsFor(IpProtocol transport) =>
+        Protocol.IsAll ? PortRange.All : Protocol == transport ? Ports : null;
+
+    /// <summary><c>FromPort</c> as EC2 reports it: the first port, the ICMP type, or -1.</summary>
+    public int WireFromPort => Ports?.From ?? Icmp?.Type ?? -1;
+
+    /// <summary><c>ToPort</c> as EC2 reports it: the last port, the ICMP code, or -1.</summary>
+    public int WireToPort => Ports?.To ?? Icmp?.Code ?? -1;
+
+    /// <summary>What the rule opens, for people: <c>tcp/22</c>, <c>udp/0-65535</c>, <c>all traffic</c>, <c>icmp/8:0</c>, <c>proto 50</c>.</summary>
+    public string TrafficDisplay => Protocol switch
+    {
+        { IsAll: true } => "all traffic",
+        { IsTcpOrUdp: true } => $"{Protocol.Name}/{Ports}",
+        { IsIcmpFamily: true } => $"{Protocol.Name}/{Icmp}",
+        _ => $"proto {Protocol.Name}",
+    };
+
+    /// <summary><c>tcp/22 from 203.0.113.7/32</c>.</summary>
+    public string Display => $"{TrafficDisplay} from {Source.Display}";
+}
+
+/// <summary>ICMP type and code of an ICMP/ICMPv6 rule; -1 means any.</summary>
+public readonly record struct IcmpTypeCode(int Type, int Code)
+{
+    public static IcmpTypeCode Any { get; } = new(-1, -1);
+
+    public override string ToString() =>
+        Type == -1 ? "any" : Code == -1 ? $"{Type}" : $"{Type}:{Code}";
+}

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace SgConfigRule.Policy.Model;
+
+/// <summary>
+/// A security group reduced to what the policy needs: identity, tags and its inbound rules, one per source.
+/// Outbound rules are not part of the policy and are not kept.
+/// </summary>
+public sealed record SecurityGroup(
+    string GroupId,
+    string? GroupName,
+    string? Description,
+    string? VpcId,
+    string? OwnerId,
+    ImmutableArray<ResourceTag> Tags,
+    ImmutableArray<IngressRule> Ingress)
+{
+    public string? FindTag(string key)
+    {
+        foreach (var tag in Tags)
+        {
+            if (tag.Key == key) return tag.Value;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+using SgConfigRule.Policy.Model;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// Reads an AWS Config configuration item in either form: the event form (<c>awsAccountId</c>, <c>ARN</c>,
+/// <c>configuration</c> object, ISO timestamps) or the API form (<c>accountId</c>, <c>arn</c>, <c>configuration</c>
+/// as a JSON string, epoch-second timestamps), and the bare <c>{"configuration": …}</c> rows of SelectResourceConfig.
+/// </summary>
+internal static class ConfigItemReader
+{
+    public static bool LooksLikeItem(JsonCursor value) =>
+        value.IsObject && (value.Has("resourceType") || value.Has("configurationItemStatus") || value.Has("configuration"));
+
+    public static ResourceItem Read(JsonCursor item)
+    {
+        item.ExpectObject("a configuration item");
+        var envelope = ReadEnvelope(item);
+        var resourceType = envelope.ResourceType;
+
+        if (resourceType != ResourceItem.SecurityGroupType)
+        {
+            return ResourceItem.NotApplicable(resourceType, envelope.ResourceId ?? "(unknown)", envelope.ResourceName,
+                envelope.Context, $"Not a security group ({resourceType})");
+        }
+        switch (envelope.Status)
+        {
+            case null or "OK" or "ResourceDiscovered":
+                break;
+            case "ResourceDeleted" or "ResourceDeletedNotRecorded":
+                return ResourceItem.NotApplicable(resourceType, RequireId(item, envelope), envelope.ResourceName, envelope.Context,
+                    "Resource deleted");
+            case "ResourceNotRecorded":
+                return ResourceItem.NotApplicable(resourceType, RequireId(item, envelope), envelope.ResourceName, envelope.Context,
+                    "Resource not recorded by AWS Config");
+            default:
+                throw item.Require("configurationItemStatus").Error(
+                    $"unknown configurationItemStatus '{envelope.Status}': expected OK, ResourceDiscovered, ResourceNotRecorded, ResourceDeleted or ResourceDeletedNotRecorded");
+        }
+
+        var configuration = item.Get("configuration")
+                            ?? throw item.Error("'configuration' is missing or null, so the group cannot be evaluated");
+        using var embedded = configuration.Kind == System.Text.Json.JsonValueKind.String ? JsonText.ParseEmbedded(configuration) : null;
+        if (embedded is not null) configuration = new JsonCursor(embedded.RootElement, configuration.Path.Embedded());
+
+        var group = SecurityGroupReader.Read(configuration, GroupFieldNames.Config, ReadTagMap(item));
+        if (envelope.ResourceId is not null && envelope.ResourceId != group.GroupId)
+        {
+            throw configuration.Require("groupId").Error(
+                $"groupId '{group.GroupId}' does not match the item's resourceId '{envelope.ResourceId}'");
+        }
+        if (group.GroupName is null && envelope.ResourceName is not null) group = group with { GroupName = envelope.ResourceName };
+        return ResourceItem.ForGroup(group, envelope.Context);
+    }
+
+    /// <summary>The identifying fields of an item, without reading its configuration.</summary>
+    public static Envelope ReadEnvelope(JsonCursor item)
+    {
+        var resourceType = item.OptionalString("resourceType");
+        if (resourceType is null)
+        {
+            // SelectResourceConfig rows carry only the selected fields; a configuration with a groupId is a security group.
+            var configuration = item.Get("configuration");
+            resourceType = configuration is { IsObject: true } c && c.Has("groupId") || configuration is { Kind: System.Text.Json.JsonValueKind.String }
+                ? ResourceItem.SecurityGroupType
+                : throw item.Error("not a configuration item: 'resourceType' is missing");
+        }
+        var context = new ResourceContext(
+            AccountId: item.OptionalString("awsAccountId") ?? item.OptionalString("accountId"),
+            Region: item.OptionalString("awsRegion"),
+            Arn: item.OptionalString("ARN") ?? item.OptionalString("arn"),
+            CaptureTime: item.Timestamp("configurationItemCaptureTime"));
+        return new Envelope(resourceType, item.OptionalString("resourceId"), item.OptionalString("resourceName"),
+            item.OptionalString("configurationItemStatus"), context);
+    }
+
+    private static string RequireId(JsonCursor item, Envelope envelope) =>
+        envelope.ResourceId ?? throw item.Error("'resourceId' is missing");
+
+    private static List<ResourceTag> ReadTagMap(JsonCursor item)
+    {
+        var tags = new List<ResourceTag>();
+        if (item.Get("tags") is not { } map) return tags;
+        foreach (var (key, value) in map.Properties())
+        {
+            tags.Add(new ResourceTag(key, value.IsNull ? "" : value.AsString()));
+        }
+        return tags;
+    }
+
+    public sealed record Envelope(string ResourceType, string? ResourceId, string? ResourceName, string? Status, ResourceContext Context);
+}

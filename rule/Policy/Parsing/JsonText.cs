@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// Parses JSON text the way every input is read: strict JSON (no comments, no trailing commas), duplicate keys
+/// refused (AWS never sends them, and a duplicate could hide a rule), bounded depth. Syntax errors become an
+/// <see cref="InputException"/> with the JSON path where the text broke.
+/// </summary>
+public static class JsonText
+{
+    public const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+    };
+
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, JsonPath at)
+    {
+        if (utf8.Span.StartsWith(Utf8Bom)) utf8 = utf8[Utf8Bom.Length..];
+        try
+        {
+            return JsonDocument.Parse(utf8, Options);
+        }
+        catch (JsonException e)
+        {
+            throw Locate(utf8.Span, at, e);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    public static JsonDocument Parse(string text, JsonPath at) => Parse(Encoding.UTF8.GetBytes(text), at);
+
+    /// <summary>Parses a string value that holds a JSON document (Config's API <c>configuration</c>, <c>invokingEvent</c>…).</summary>
+    public static JsonDocument ParseEmbedded(JsonCursor stringValue) =>
+        Parse(stringValue.AsString(), stringValue.Path.Embedded());
+
+    /// <summary>Re-reads the text to find the path of the first syntax error or duplicate key.</summary>
+    private static InputException Locate(ReadOnlySpan<byte> utf8, JsonPath at, JsonException original)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var frames = new Stack<Frame>();
+        var path = at;
+        string? pendingName = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        pendingName = reader.GetString()!;
+                        if (!frames.Peek().Names!.Add(pendingName))
+                        {
+                            return new InputException(frames.Peek().Path.Property(pendingName),
+                                $"duplicate key '{pendingName}' in the same object");
+                        }
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        var childPath = ChildPath(frames, at, ref pendingName);
+                        frames.Push(new Frame(childPath, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null));
+                        path = childPath;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        frames.Pop();
+                        if (frames.Count > 0) frames.Peek().Advance();
+                        path = frames.Count > 0 ? frames.Peek().Path : at;
+                        break;
+                    default:
+                        ChildPath(frames, at, ref pendingName);
+                        if (frames.Count > 0) frames.Peek().Advance();
+                        break;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            var where = frames.Count > 0 ? CurrentPath(frames, pendingName) : at;
+            return new InputException(where, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {Clean(e.Message)}");
+        }
+        return new InputException(path, $"invalid JSON: {Clean(original.Message)}");
+    }
+
+    private static JsonPath ChildPath(Stack<Frame> frames, JsonPath root, ref string? pendingName)
+    {
+        if (frames.Count == 0) return root;
+        var frame = frames.Peek();
+        JsonPath child;
+        if (frame.Names is not null)
+        {
+            child = frame.Path.Property(pendingName ?? "?");
+            pendingName = null;
+        }
+        else
+        {
+            child = frame.Path.Index(frame.NextIndex);
+        }
+        return child;
+    }
+
+    private static JsonPath CurrentPath(Stack<Frame> frames, string? pendingName)
+    {
+        var frame = frames.Peek();
+        if (frame.Names is not null) return pendingName is null ? frame.Path : frame.Path.Property(pendingName);
+        return frame.Path.Index(frame.NextIndex);
+    }
+
+    private static string Clean(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut >= 0 ? message[..cut] : message).Trim();
+    }
+
+    private sealed class Frame(JsonPath path, HashSet<string>? names)
+    {
+        public JsonPath Path { get; } = path;
+        public HashSet<string>? Names { get; } = names;
+        public int NextIndex { get; private set; }
+        public void Advance() => NextIndex++;
+    }
+}

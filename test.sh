@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of SgConfigRule on a fresh clone: builds the solution (warnings are errors), runs the test
+# projects, and ends by printing one line alone, "N passed, N failed". Exits non-zero on any failure.
+# TEST_ARGS passes extra options to 'dotnet test' (e.g. TEST_ARGS='--filter-class *Cidr*').
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results=.test-results
+rm -rf "$results"
+
+if ! dotnet build SgConfigRule.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "build failed: no tests ran"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# shellcheck disable=SC2086
+dotnet test --solution SgConfigRule.sln -c Release --no-build --report-trx --results-directory "$results" ${TEST_ARGS:-}
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(count passed)))
+  failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+done
+# A test host that crashed leaves no complete report: count it as a failure rather than report green.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "the test run exited with status $status without reporting a failed test"
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
