@@ -12,7 +12,8 @@ public static class CliApp
         {
             ScanCommand.Create(terminal),
         };
-        var parsed = root.Parse(args);
+        // @FILE belongs to --params (DESIGN §7), so response-file expansion is off.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors) terminal.Error.WriteLine($"error: {error.Message}");
