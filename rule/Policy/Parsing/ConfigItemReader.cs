@@ -43,7 +43,7 @@ internal static class ConfigItemReader
         using var embedded = configuration.Kind == System.Text.Json.JsonValueKind.String ? JsonText.ParseEmbedded(configuration) : null;
         if (embedded is not null) configuration = new JsonCursor(embedded.RootElement, configuration.Path.Embedded());
 
-        var group = SecurityGroupReader.Read(configuration, GroupFieldNames.Config, ReadTagMap(item));
+        var group = SecurityGroupReader.Read(configuration, GroupFieldNames.Config, ReadItemTags(item));
         if (envelope.ResourceId is not null && envelope.ResourceId != group.GroupId)
         {
             throw configuration.Require("groupId").Error(
@@ -77,11 +77,21 @@ internal static class ConfigItemReader
     private static string RequireId(JsonCursor item, Envelope envelope) =>
         envelope.ResourceId ?? throw item.Error("'resourceId' is missing");
 
-    private static List<ResourceTag> ReadTagMap(JsonCursor item)
+    /// <summary>Item tags: a map in configuration items, a list of key/value objects in advanced query rows.</summary>
+    private static List<ResourceTag> ReadItemTags(JsonCursor item)
     {
         var tags = new List<ResourceTag>();
-        if (item.Get("tags") is not { } map) return tags;
-        foreach (var (key, value) in map.Properties())
+        if (item.Get("tags") is not { } found) return tags;
+        if (found.IsArray)
+        {
+            foreach (var tag in found.Items())
+            {
+                tag.ExpectObject("a tag");
+                tags.Add(new ResourceTag(tag.RequireString("key"), tag.OptionalString("value") ?? ""));
+            }
+            return tags;
+        }
+        foreach (var (key, value) in found.Properties())
         {
             tags.Add(new ResourceTag(key, value.IsNull ? "" : value.AsString()));
         }

@@ -229,6 +229,15 @@ public class InputShapeTests
     }
 
     [Fact]
+    public void Advanced_query_rows_carry_tags_as_a_list()
+    {
+        var group = Assert.Single(Items("""
+            {"Results":["{\"resourceId\":\"sg-1\",\"configuration\":{\"groupId\":\"sg-1\",\"ipPermissions\":[]},\"tags\":[{\"key\":\"sg-config-rule:exempt\",\"value\":\"2099-01-01\"}]}"]}
+            """)).Group!;
+        Assert.Equal("2099-01-01", group.FindTag("sg-config-rule:exempt"));
+    }
+
+    [Fact]
     public void BatchGetResourceConfig_items_are_read_and_unprocessed_keys_are_errors()
     {
         var results = ReadAll("""
