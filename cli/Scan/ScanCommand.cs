@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SgConfigRule.Policy.Parameters;
+using SgConfigRule.Policy.Parsing;
 
 namespace SgConfigRule.Cli.Scan;
 
@@ -59,7 +60,9 @@ public static class ScanCommand
         }
         catch (ParameterException e)
         {
-            terminal.Error.WriteLine($"error: --params: {e.Message}");
+            var source = parametersText!.StartsWith('@') ? parametersText[1..] : "--params";
+            var path = e.Key.Length > 0 ? $"{JsonPath.Root.Property(e.Key)}: " : "";
+            terminal.Error.WriteLine($"error: {source}: {path}{e.Message}");
             return null;
         }
         catch (IOException e)

@@ -110,8 +110,13 @@ public class ScanCommandTests
     {
         var run = Run("scan", "--params", """{"blockedPort":"22"}""");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("error: --params: rule parameter 'blockedPort' = '22': unknown parameter; did you mean 'blockedPorts'?", run.Error);
+        Assert.Contains("error: --params: $.blockedPort: rule parameter 'blockedPort' = '22': unknown parameter; did you mean 'blockedPorts'?", run.Error);
         Assert.Equal("", run.Out);
+
+        var file = WriteTemp("""{"sourceScope":"internet"}""", "params.json");
+        var fromFile = Run("scan", "--params", "@" + file);
+        Assert.Equal(2, fromFile.ExitCode);
+        Assert.Contains($"error: {file}: $.sourceScope: rule parameter 'sourceScope' = 'internet': must be one of world, public, address, all", fromFile.Error);
     }
 
     [Fact]
