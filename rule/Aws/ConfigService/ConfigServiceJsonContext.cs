@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using SgConfigRule.Aws.ConfigService.Model;
+
+namespace SgConfigRule.Aws.ConfigService;
+
+/// <summary>PutEvaluations uses PascalCase member names on the wire.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(PutEvaluationsRequest))]
+[JsonSerializable(typeof(PutEvaluationsResponse))]
+internal sealed partial class ConfigPascalJsonContext : JsonSerializerContext;
+
+/// <summary>GetResourceConfigHistory, BatchGetResourceConfig and ListDiscoveredResources use camelCase.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GetResourceConfigHistoryRequest))]
+[JsonSerializable(typeof(GetResourceConfigHistoryResponse))]
+[JsonSerializable(typeof(BatchGetResourceConfigRequest))]
+[JsonSerializable(typeof(BatchGetResourceConfigResponse))]
+[JsonSerializable(typeof(ListDiscoveredResourcesRequest))]
+[JsonSerializable(typeof(ListDiscoveredResourcesResponse))]
+internal sealed partial class ConfigCamelJsonContext : JsonSerializerContext;

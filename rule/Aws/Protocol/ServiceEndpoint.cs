@@ -1,0 +1,45 @@
+namespace SgConfigRule.Aws.Protocol;
+
+/// <summary>
+/// Where a service is called, resolved as the AWS SDKs do: an explicit URL first, then the environment variable
+/// <c>AWS_ENDPOINT_URL_&lt;SERVICE_ID&gt;</c> (service id upper-cased, spaces as underscores: <c>CONFIG_SERVICE</c>,
+/// <c>CLOUDTRAIL</c>), then <c>AWS_ENDPOINT_URL</c>, then the regional endpoint <c>https://{prefix}.{region}.{dns suffix}/</c>.
+/// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c> turns the environment variables off.
+/// </summary>
+public sealed record ServiceEndpoint(Uri Url, string SigningRegion, string SigningName)
+{
+    public static ServiceEndpoint Resolve(ServiceDescription service, string region, Uri? explicitUrl,
+                                          Func<string, string?> environment)
+    {
+        if (explicitUrl is not null) return new ServiceEndpoint(explicitUrl, region, service.SigningName);
+        if (!string.Equals(environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            var specific = "AWS_ENDPOINT_URL_" + service.ServiceId.ToUpperInvariant().Replace(' ', '_');
+            foreach (var variable in new[] { specific, "AWS_ENDPOINT_URL" })
+            {
+                var value = environment(variable);
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new InvalidOperationException($"{variable}='{value}' is not an http(s) URL");
+                }
+                return new ServiceEndpoint(url, region, service.SigningName);
+            }
+        }
+        var dnsSuffix = Amazon.RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix ?? "amazonaws.com";
+        return new ServiceEndpoint(new Uri($"https://{service.EndpointPrefix}.{region}.{dnsSuffix}/"), region, service.SigningName);
+    }
+}
+
+/// <summary>A service's identity as its API model names it.</summary>
+/// <param name="ServiceId">The SDK service id (<c>Config Service</c>, <c>CloudTrail</c>), which names its endpoint variable.</param>
+/// <param name="EndpointPrefix">The host prefix (<c>config</c>, <c>cloudtrail</c>).</param>
+/// <param name="SigningName">The SigV4 service name.</param>
+/// <param name="TargetPrefix">The JSON 1.1 <c>X-Amz-Target</c> prefix.</param>
+public sealed record ServiceDescription(string ServiceId, string EndpointPrefix, string SigningName, string TargetPrefix)
+{
+    public static ServiceDescription ConfigService { get; } = new("Config Service", "config", "config", "StarlingDoveService");
+
+    public static ServiceDescription CloudTrail { get; } =
+        new("CloudTrail", "cloudtrail", "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101");
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SgConfigRule.FakeAws.CloudTrail;
+using SgConfigRule.FakeAws.Config;
+using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.FakeAws.Infrastructure;
+using SgConfigRule.FakeAws.Sts;
+
+namespace SgConfigRule.FakeAws;
+
+/// <summary>
+/// One loopback HTTP server (127.0.0.1, ephemeral port) speaking the wire protocols of EC2, STS, Config and
+/// CloudTrail, so the real AWSSDK.EC2/SecurityToken clients and our JSON 1.1 client can be driven over HTTP. The
+/// service is chosen from the request's SigV4 credential scope, which works both with one <c>AWS_ENDPOINT_URL</c>
+/// for everything and with per-service variables. Every request must carry a valid signature.
+/// </summary>
+public sealed class FakeAwsServer : IAsyncDisposable
+{
+    public const string AccessKey = "AKIAFAKEAWS000000001";
+    public const string SecretKey = "fake/secret/key/for/loopback/tests/only0";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<RecordedCall> calls = new();
+
+    private FakeAwsServer(WebApplication app, int seed)
+    {
+        this.app = app;
+        Faults = new FaultPlan(seed);
+        Credentials.Add(AccessKey, SecretKey);
+        Sts = new FakeSts(Credentials);
+    }
+
+    public Uri Url { get; private set; } = null!;
+    public CredentialStore Credentials { get; } = new();
+    public FakeEc2 Ec2 { get; } = new();
+    public FakeConfig Config { get; } = new();
+    public FakeCloudTrail CloudTrail { get; } = new();
+    public FakeSts Sts { get; }
+    public FaultPlan Faults { get; }
+
+    /// <summary>Every request, in arrival order, with how it was answered.</summary>
+    public IReadOnlyList<RecordedCall> Calls => [.. calls];
+
+    public int CountCalls(string service, string operation) => calls.Count(c => c.Service == service && c.Operation == operation);
+
+    public void ClearCalls() => calls.Clear();
+
+    public static async Task<FakeAwsServer> StartAsync(int seed = 1234)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeAwsServer(app, seed);
+        app.Run(server.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(address.TrimEnd('/') + "/");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(',', h.Value.ToArray()), StringComparer.Ordinal);
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
+        var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
+
+        var service = SigV4Verifier.ServiceOf(headers.GetValueOrDefault("authorization")) ?? "unknown";
+        var text = Encoding.UTF8.GetString(body);
+        var operation = OperationOf(service, headers, text);
+
+        var verdict = SigV4Verifier.Verify(new SigV4Verifier.SignedRequest(request.Method, rawPath, rawQuery, headers, body), Credentials.Find);
+        Reply reply;
+        FaultRule? fault = null;
+        if (!verdict.Valid)
+        {
+            reply = AuthError(service, verdict);
+        }
+        else
+        {
+            fault = Faults.Decide(service, operation);
+            if (fault?.Kind == FaultKind.Drop)
+            {
+                calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text));
+                context.Abort();
+                return;
+            }
+            if (fault?.Kind == FaultKind.Slow) await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+            reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
+                ? FaultReply(service, fault.Kind)
+                : Dispatch(service, operation, text, verdict.AccessKey);
+        }
+        calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text));
+        context.Response.StatusCode = reply.StatusCode;
+        context.Response.ContentType = reply.ContentType;
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        await context.Response.WriteAsync(reply.Body).ConfigureAwait(false);
+    }
+
+    private static string OperationOf(string service, Dictionary<string, string> headers, string body)
+    {
+        if (headers.TryGetValue("x-amz-target", out var target)) return target[(target.LastIndexOf('.') + 1)..];
+        return service is "ec2" or "sts" ? new QueryParameters(body).Action : "unknown";
+    }
+
+    private Reply Dispatch(string service, string operation, string body, string? accessKey)
+    {
+        try
+        {
+            return service switch
+            {
+                "ec2" => Ec2.Handle(new QueryParameters(body)),
+                "sts" => Sts.Handle(new QueryParameters(body), accessKey),
+                "config" => Config.Handle(operation, ParseJson(body)),
+                "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
+                _ => Reply.JsonError(400, "UnknownService", $"no fake for service '{service}'"),
+            };
+        }
+        catch (ServiceFaultException fault)
+        {
+            return fault.Reply;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            return service is "ec2" or "sts"
+                ? Reply.Ec2Error(400, "InvalidParameterValue", e.Message)
+                : Reply.JsonError(400, "SerializationException", e.Message);
+        }
+    }
+
+    private static JsonObject ParseJson(string body) =>
+        JsonNode.Parse(body) as JsonObject ?? throw new JsonException("the request body is not a JSON object");
+
+    private static Reply AuthError(string service, SigV4Verifier.Verdict verdict) => service switch
+    {
+        "ec2" => Reply.Ec2Error(verdict.ErrorCode == "InvalidClientTokenId" ? 401 : 403,
+            verdict.ErrorCode == "InvalidClientTokenId" ? "AuthFailure" : verdict.ErrorCode!, verdict.Message!),
+        "sts" => Reply.QueryError(403, verdict.ErrorCode!, verdict.Message!),
+        _ => Reply.JsonError(403,
+            verdict.ErrorCode == "InvalidClientTokenId" ? "UnrecognizedClientException"
+            : verdict.ErrorCode == "SignatureDoesNotMatch" ? "InvalidSignatureException" : verdict.ErrorCode!, verdict.Message!),
+    };
+
+    private static Reply FaultReply(string service, FaultKind kind) => (service, kind) switch
+    {
+        ("ec2", FaultKind.Throttle) => Reply.Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded."),
+        ("ec2", FaultKind.ServerError) => Reply.Ec2Error(500, "InternalError", "An internal error has occurred"),
+        ("ec2", _) => Reply.Ec2Error(503, "Unavailable", "The server is overloaded"),
+        ("sts", FaultKind.Throttle) => Reply.QueryError(400, "Throttling", "Rate exceeded"),
+        ("sts", _) => Reply.QueryError(500, "InternalFailure", "internal failure"),
+        (_, FaultKind.Throttle) => Reply.JsonError(400, "ThrottlingException", "Rate exceeded"),
+        (_, FaultKind.ServerError) => Reply.JsonError(500, "InternalFailure", "The request processing has failed because of an unknown error"),
+        _ => Reply.JsonError(503, "ServiceUnavailable", "Service unavailable"),
+    };
+}
