@@ -9,6 +9,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results=.test-results
 rm -rf "$results"
 
+# Debian packages the tests use: python3-botocore is the independent SigV4 implementation our signer is checked
+# against (run with Debian's /usr/bin/python3, not a pyenv one).
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "$@" >/dev/null
+}
+if ! /usr/bin/python3 -c 'import botocore' 2>/dev/null; then
+  echo "installing python3-botocore"
+  apt_install python3-botocore || echo "warning: could not install python3-botocore; the signing cross-check will fail"
+fi
+
 if ! dotnet build SgConfigRule.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed: no tests ran"
   echo "0 passed, 1 failed"

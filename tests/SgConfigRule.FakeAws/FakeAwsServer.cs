@@ -108,7 +108,19 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 context.Abort();
                 return;
             }
-            if (fault?.Kind == FaultKind.Slow) await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+            if (fault?.Kind == FaultKind.Slow)
+            {
+                try
+                {
+                    await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up waiting: the call happened, and nothing was done.
+                    calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text));
+                    return;
+                }
+            }
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
                 ? FaultReply(service, fault.Kind)
                 : Dispatch(service, operation, text, verdict.AccessKey);

@@ -40,7 +40,7 @@ public static class SigV4Verifier
         var credential = lookup(accessKey);
         if (credential is null) return Fail("InvalidClientTokenId", $"The security token included in the request is invalid: unknown access key {accessKey}", accessKey);
         request.Headers.TryGetValue("x-amz-security-token", out var token);
-        if (credential.SessionToken != token)
+        if ((credential.SessionToken ?? "") != (token ?? ""))
         {
             return Fail("InvalidClientTokenId", "The security token included in the request is invalid", accessKey);
         }

@@ -1,0 +1,75 @@
+using Amazon.EC2;
+using Amazon.Runtime;
+using SgConfigRule.Aws.ConfigService;
+using SgConfigRule.Aws.ConfigService.Model;
+using ResourceType = SgConfigRule.Aws.ConfigService.ResourceType;
+using SgConfigRule.Aws.Protocol;
+using SgConfigRule.FakeAws;
+using static SgConfigRule.Tests.Aws.AwsTestSupport;
+
+namespace SgConfigRule.Tests.Aws;
+
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;
+
+/// <summary>
+/// The same binaries reach any AWS-compatible endpoint through the real process environment, as the AWS SDKs do:
+/// the official EC2 client and our Config client, given nothing but AWS_ENDPOINT_URL* and AWS_REGION.
+/// </summary>
+[Collection(nameof(ProcessEnvironment))]
+public sealed class ProcessEnvironmentEndpointTests : IDisposable
+{
+    private static readonly string[] Variables =
+        ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_CONFIG_SERVICE", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+    private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
+    }
+
+    [Fact]
+    public async Task Both_clients_follow_AWS_ENDPOINT_URL_with_credentials_and_region_from_the_environment()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Ec2.AddGroup("sg-1", "web");
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", server.Url.ToString());
+        Environment.SetEnvironmentVariable("AWS_REGION", "eu-west-1");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", FakeAwsServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", FakeAwsServer.SecretKey);
+        Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", null);
+
+        using var ec2 = new AmazonEC2Client();
+        var groups = await ec2.DescribeSecurityGroupsAsync(new(), TestContext.Current.CancellationToken);
+        Assert.Equal("sg-1", groups.SecurityGroups.Single().GroupId);
+
+        var config = new AmazonConfigServiceClient();
+        await config.PutEvaluationsAsync(new PutEvaluationsRequest
+        {
+            ResultToken = "t",
+            Evaluations = [new() { ComplianceResourceType = ResourceType.AWSEC2SecurityGroup, ComplianceResourceId = "sg-1", ComplianceType = "COMPLIANT", OrderingTimestamp = DateTime.UtcNow }],
+        }, TestContext.Current.CancellationToken);
+        Assert.Single(server.Config.Evaluations);
+        Assert.Equal("eu-west-1", config.Endpoint.SigningRegion);
+    }
+
+    [Fact]
+    public async Task Service_specific_variables_send_each_service_to_its_own_endpoint()
+    {
+        await using var ec2Server = await FakeAwsServer.StartAsync();
+        await using var configServer = await FakeAwsServer.StartAsync();
+        ec2Server.Ec2.AddGroup("sg-ec2", "web");
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:9/");
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_EC2", ec2Server.Url.ToString());
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_CONFIG_SERVICE", configServer.Url.ToString());
+        Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
+
+        using var ec2 = new AmazonEC2Client(Credentials);
+        Assert.Equal("sg-ec2", (await ec2.DescribeSecurityGroupsAsync(new(), TestContext.Current.CancellationToken)).SecurityGroups.Single().GroupId);
+        var config = new AmazonConfigServiceClient(new AwsClientOptions { Credentials = Credentials, Retry = FastRetry });
+        await config.ListDiscoveredResourcesAsync(new() { ResourceType = ResourceType.AWSEC2SecurityGroup }, TestContext.Current.CancellationToken);
+        Assert.Equal(1, configServer.CountCalls("config", "ListDiscoveredResources"));
+        Assert.DoesNotContain(ec2Server.Calls, c => c.Service == "config");
+    }
+}
