@@ -76,9 +76,22 @@ public sealed class FakeAwsServer : IAsyncDisposable
         await app.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The token the container credentials endpoint expects in <c>Authorization</c> (Lambda's <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>).</summary>
+    public string ContainerAuthorizationToken { get; set; } = "container-authorization-token";
+
+    /// <summary>How many times the container credentials endpoint handed out credentials.</summary>
+    public int ContainerCredentialRequests => containerCredentialRequests;
+
+    private int containerCredentialRequests;
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (request.Method == "GET" && request.Path.StartsWithSegments("/container-credentials", StringComparison.Ordinal))
+        {
+            await ServeContainerCredentialsAsync(context).ConfigureAwait(false);
+            return;
+        }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
         var body = buffer.ToArray();
@@ -130,6 +143,30 @@ public sealed class FakeAwsServer : IAsyncDisposable
         context.Response.ContentType = reply.ContentType;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await context.Response.WriteAsync(reply.Body).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The container credentials endpoint Lambda (and SnapStart) points <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c> at:
+    /// an unsigned GET with the authorization token, answered with temporary credentials.
+    /// </summary>
+    private async Task ServeContainerCredentialsAsync(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.ToString() != ContainerAuthorizationToken)
+        {
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsync("{\"message\":\"unauthorized\"}").ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Increment(ref containerCredentialRequests);
+        var issued = Credentials.Issue(FakeEc2.DefaultAccount, $"arn:aws:iam::{FakeEc2.DefaultAccount}:role/lambda-execution");
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["AccessKeyId"] = issued.AccessKey,
+            ["SecretAccessKey"] = issued.SecretKey,
+            ["Token"] = issued.SessionToken,
+            ["Expiration"] = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        }.ToJsonString()).ConfigureAwait(false);
     }
 
     private static string OperationOf(string service, Dictionary<string, string> headers, string body)

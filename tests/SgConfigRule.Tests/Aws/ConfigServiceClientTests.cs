@@ -194,4 +194,16 @@ public class ConfigServiceClientTests
         var e = await Assert.ThrowsAsync<AwsServiceException>(() => new AmazonConfigServiceClient(wrongToken).PutEvaluationsAsync(new PutEvaluationsRequest { ResultToken = "t" }, TestContext.Current.CancellationToken));
         Assert.Equal("UnrecognizedClientException", e.ErrorCode);
     }
+
+    [Fact]
+    public async Task Credentials_can_come_from_a_named_profile_in_a_credentials_file()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("sgcr-profile-").FullName, "credentials");
+        File.WriteAllText(file, $"[audit]\naws_access_key_id = {FakeAwsServer.AccessKey}\naws_secret_access_key = {FakeAwsServer.SecretKey}\n");
+        Assert.True(new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain(file).TryGetAWSCredentials("audit", out var credentials));
+        var config = new AmazonConfigServiceClient(Options(server) with { Credentials = credentials });
+        await config.ListDiscoveredResourcesAsync(new() { ResourceType = ResourceType.AWSEC2SecurityGroup }, TestContext.Current.CancellationToken);
+        Assert.Equal(FakeAwsServer.AccessKey, server.Calls.Single().AccessKey);
+    }
 }

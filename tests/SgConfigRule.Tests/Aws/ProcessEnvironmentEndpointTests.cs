@@ -20,7 +20,9 @@ public sealed class ProcessEnvironment;
 public sealed class ProcessEnvironmentEndpointTests : IDisposable
 {
     private static readonly string[] Variables =
-        ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_CONFIG_SERVICE", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+        ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_CONFIG_SERVICE", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+         "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_SHARED_CREDENTIALS_FILE",
+         "AWS_CONFIG_FILE", "AWS_PROFILE"];
 
     private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -71,5 +73,26 @@ public sealed class ProcessEnvironmentEndpointTests : IDisposable
         await config.ListDiscoveredResourcesAsync(new() { ResourceType = ResourceType.AWSEC2SecurityGroup }, TestContext.Current.CancellationToken);
         Assert.Equal(1, configServer.CountCalls("config", "ListDiscoveredResources"));
         Assert.DoesNotContain(ec2Server.Calls, c => c.Service == "config");
+    }
+
+    [Fact]
+    public async Task Credentials_come_from_the_container_endpoint_as_in_Lambda_and_SnapStart()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        foreach (var variable in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE" }) Environment.SetEnvironmentVariable(variable, null);
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", "/nonexistent/config");
+        Environment.SetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.Url + "container-credentials");
+        Environment.SetEnvironmentVariable("AWS_CONTAINER_AUTHORIZATION_TOKEN", server.ContainerAuthorizationToken);
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", server.Url.ToString());
+        Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
+
+        var config = new AmazonConfigServiceClient(new AwsClientOptions { Retry = FastRetry });
+        await config.ListDiscoveredResourcesAsync(new() { ResourceType = ResourceType.AWSEC2SecurityGroup }, TestContext.Current.CancellationToken);
+
+        Assert.True(server.ContainerCredentialRequests >= 1);
+        var call = server.Calls.Single(c => c.Service == "config");
+        Assert.StartsWith("ASIA", call.AccessKey);
+        Assert.Equal(200, call.StatusCode);
     }
 }
