@@ -1,3 +1,8 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using SgConfigRule.Aws.CloudTrail;
 using SgConfigRule.Aws.ConfigService;
 using SgConfigRule.Aws.Protocol;
@@ -5,12 +10,74 @@ using SgConfigRule.Aws.Protocol;
 namespace SgConfigRule.Aws;
 
 /// <summary>
-/// The one place that chooses the implementations of the AWS interfaces. To move to the official AWSSDK.ConfigService
-/// and AWSSDK.CloudTrail packages, return adapters over their clients here.
+/// The one place that builds the AWS clients. Config and CloudTrail are this library's JSON 1.1 clients; EC2 and STS
+/// are the official SDK clients, configured with the same region, credentials, endpoint override and retry limits.
+/// To move to the official AWSSDK.ConfigService and AWSSDK.CloudTrail packages, return adapters over them here.
+/// Without an explicit endpoint, every client honours <c>AWS_ENDPOINT_URL</c> and <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>.
 /// </summary>
 public static class AwsClients
 {
     public static IAmazonConfigService ConfigService(AwsClientOptions options) => new AmazonConfigServiceClient(options);
 
     public static IAmazonCloudTrail CloudTrail(AwsClientOptions options) => new AmazonCloudTrailClient(options);
+
+    public static IAmazonEC2 Ec2(AwsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonEC2Config();
+        Configure(config, options);
+        return new AmazonEC2Client(options.ResolveCredentials(), config);
+    }
+
+    public static IAmazonSecurityTokenService Sts(AwsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonSecurityTokenServiceConfig();
+        Configure(config, options);
+        return new AmazonSecurityTokenServiceClient(options.ResolveCredentials(), config);
+    }
+
+    /// <summary>
+    /// Assumes <paramref name="roleArn"/> and returns options for acting with its temporary credentials — the
+    /// organization pattern where a central function works in a member account (DESIGN §6).
+    /// </summary>
+    public static async Task<AwsClientOptions> AssumeRoleAsync(AwsClientOptions options, string roleArn, string sessionName,
+                                                               CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var sts = Sts(options);
+        AssumeRoleResponse response;
+        try
+        {
+            response = await sts.AssumeRoleAsync(new AssumeRoleRequest
+            {
+                RoleArn = roleArn,
+                RoleSessionName = sessionName.Length <= 64 ? sessionName : sessionName[..64],
+                DurationSeconds = 3600,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw new AwsServiceException("STS", "AssumeRole", e.ErrorCode ?? "Unknown", $"{roleArn}: {e.Message}", e.StatusCode, e.RequestId, 1);
+        }
+        var c = response.Credentials;
+        return options with { Credentials = new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken) };
+    }
+
+    private static void Configure(ClientConfig config, AwsClientOptions options)
+    {
+        var region = options.ResolveRegion();
+        if (options.ServiceUrl is { } url)
+        {
+            config.ServiceURL = url.ToString();
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = Math.Max(0, options.Retry.MaxAttempts - 1);
+        config.Timeout = options.Retry.AttemptTimeout;
+    }
 }

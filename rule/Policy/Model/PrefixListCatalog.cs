@@ -2,11 +2,18 @@ using System.Collections.Immutable;
 
 namespace SgConfigRule.Policy.Model;
 
-/// <summary>A managed prefix list and its entries, as <c>ec2:GetManagedPrefixListEntries</c> returns them.</summary>
-public sealed record PrefixList(string PrefixListId, string? PrefixListName, ImmutableArray<Cidr> Entries)
+/// <summary>
+/// A managed prefix list and its entries, as <c>ec2:GetManagedPrefixListEntries</c> returns them. <see cref="OwnerId"/>
+/// is <c>AWS</c> for AWS-managed lists; null when the source did not say.
+/// </summary>
+public sealed record PrefixList(string PrefixListId, string? PrefixListName, ImmutableArray<Cidr> Entries, string? OwnerId = null)
 {
-    /// <summary>AWS-managed lists (<c>com.amazonaws.*</c>) hold AWS service ranges, never a customer's exposure.</summary>
-    public bool IsAwsManaged => PrefixListName?.StartsWith("com.amazonaws.", StringComparison.Ordinal) == true;
+    /// <summary>
+    /// AWS-managed lists (<c>com.amazonaws.*</c>, owner <c>AWS</c>) hold AWS service ranges, never a customer's
+    /// exposure. A list named so but owned by an account is not trusted to be one.
+    /// </summary>
+    public bool IsAwsManaged =>
+        PrefixListName?.StartsWith("com.amazonaws.", StringComparison.Ordinal) == true && OwnerId is null or "AWS";
 }
 
 /// <summary>

@@ -191,6 +191,15 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void A_list_named_like_an_AWS_one_but_owned_by_an_account_is_judged_by_its_entries()
+    {
+        var impostor = PrefixLists(new PrefixList("pl-0a1b2c3d4e5f67890", "com.amazonaws.fake", [Cidr.Parse("0.0.0.0/0")], "111122223333"));
+        var genuine = PrefixLists(new PrefixList("pl-0a1b2c3d4e5f67890", "com.amazonaws.us-east-1.s3", [Cidr.Parse("52.216.0.0/15")], "AWS"));
+        Assert.Equal(Compliance.NonCompliant, Verdict(Tcp(22, "pl-0a1b2c3d4e5f67890"), "{'sourceScope':'world'}", impostor));
+        Assert.Equal(Compliance.Compliant, Verdict(Tcp(22, "pl-0a1b2c3d4e5f67890"), "{'sourceScope':'world'}", genuine));
+    }
+
+    [Fact]
     public void Customer_managed_prefix_lists_are_judged_by_their_entries()
     {
         var vpn = PrefixLists(PrefixList("pl-0a1b2c3d4e5f67890", "corp-vpn", "10.8.0.0/16", "192.168.50.0/24"));
