@@ -41,6 +41,10 @@ public sealed class AmazonConfigServiceClient(AwsClientOptions options) : IAmazo
             ConfigCamelJsonContext.Default.BatchGetResourceConfigResponse, cancellationToken);
     }
 
+    public Task<GetComplianceDetailsByConfigRuleResponse> GetComplianceDetailsByConfigRuleAsync(GetComplianceDetailsByConfigRuleRequest request, CancellationToken cancellationToken = default) =>
+        protocol.InvokeAsync("GetComplianceDetailsByConfigRule", request, ConfigPascalJsonContext.Default.GetComplianceDetailsByConfigRuleRequest,
+            ConfigPascalJsonContext.Default.GetComplianceDetailsByConfigRuleResponse, cancellationToken);
+
     public Task<ListDiscoveredResourcesResponse> ListDiscoveredResourcesAsync(ListDiscoveredResourcesRequest request, CancellationToken cancellationToken = default) =>
         protocol.InvokeAsync("ListDiscoveredResources", request, ConfigCamelJsonContext.Default.ListDiscoveredResourcesRequest,
             ConfigCamelJsonContext.Default.ListDiscoveredResourcesResponse, cancellationToken);

@@ -3,10 +3,12 @@ using SgConfigRule.Aws.ConfigService.Model;
 
 namespace SgConfigRule.Aws.ConfigService;
 
-/// <summary>PutEvaluations uses PascalCase member names on the wire.</summary>
+/// <summary>PutEvaluations and GetComplianceDetailsByConfigRule use PascalCase member names on the wire.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PutEvaluationsRequest))]
 [JsonSerializable(typeof(PutEvaluationsResponse))]
+[JsonSerializable(typeof(GetComplianceDetailsByConfigRuleRequest))]
+[JsonSerializable(typeof(GetComplianceDetailsByConfigRuleResponse))]
 internal sealed partial class ConfigPascalJsonContext : JsonSerializerContext;
 
 /// <summary>GetResourceConfigHistory, BatchGetResourceConfig and ListDiscoveredResources use camelCase.</summary>

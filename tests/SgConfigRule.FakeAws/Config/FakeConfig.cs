@@ -22,7 +22,11 @@ public sealed record FakeConfigItem(
 
 /// <summary>An evaluation as PutEvaluations received it.</summary>
 public sealed record PostedEvaluation(string ResultToken, bool TestMode, string ResourceType, string ResourceId,
-                                      string ComplianceType, string? Annotation, DateTime OrderingTimestamp);
+                                      string ComplianceType, string? Annotation, DateTime OrderingTimestamp)
+{
+    /// <summary>The rule the result token belongs to.</summary>
+    public string ConfigRuleName { get; init; } = FakeConfig.DefaultRuleName;
+}
 
 /// <summary>
 /// AWS Config over JSON 1.1 (PutEvaluations, GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources)
@@ -36,7 +40,19 @@ public sealed class FakeConfig
     private readonly List<(string Type, string Id)> order = [];
     private readonly ConcurrentQueue<PostedEvaluation> evaluations = new();
     private readonly ConcurrentDictionary<string, bool> invalidTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> tokenRules = new(StringComparer.Ordinal);
     private int unprocessedOnNextBatch;
+
+    public const string DefaultRuleName = "sg-config-rule";
+
+    /// <summary>Ties a result token to a rule (tokens not registered belong to <see cref="DefaultRuleName"/>).</summary>
+    public void RegisterResultToken(string token, string configRuleName) => tokenRules[token] = configRuleName;
+
+    /// <summary>The latest evaluation of each resource for a rule, as GetComplianceDetailsByConfigRule sees them.</summary>
+    public IReadOnlyList<PostedEvaluation> LatestResults(string configRuleName = DefaultRuleName) =>
+        [.. evaluations.Where(e => e.ConfigRuleName == configRuleName)
+            .GroupBy(e => (e.ResourceType, e.ResourceId))
+            .Select(g => g.OrderBy(e => e.OrderingTimestamp).Last())];
 
     public string Region { get; set; } = "us-east-1";
 
@@ -133,6 +149,7 @@ public sealed class FakeConfig
         "GetResourceConfigHistory" => GetResourceConfigHistory(body),
         "BatchGetResourceConfig" => BatchGetResourceConfig(body),
         "ListDiscoveredResources" => ListDiscoveredResources(body),
+        "GetComplianceDetailsByConfigRule" => GetComplianceDetailsByConfigRule(body),
         _ => JsonError(400, "UnknownOperationException", $"Unknown operation {operation}", Ns),
     };
 
@@ -163,7 +180,10 @@ public sealed class FakeConfig
             if (annotation is not null && annotation.Length is 0 or > 256) return Validation("Annotation must have length 1-256");
             if (ordering is null || ordering.GetValueKind() != System.Text.Json.JsonValueKind.Number) return Validation("OrderingTimestamp must be epoch seconds");
             parsed.Add(new PostedEvaluation(token, testMode, type, id, compliance, annotation,
-                DateTime.UnixEpoch.AddTicks((long)Math.Round(ordering.GetValue<double>() * TimeSpan.TicksPerSecond))));
+                DateTime.UnixEpoch.AddTicks((long)Math.Round(ordering.GetValue<double>() * TimeSpan.TicksPerSecond)))
+            {
+                ConfigRuleName = tokenRules.GetValueOrDefault(token, DefaultRuleName),
+            });
         }
         var failed = new JsonArray();
         foreach (var evaluation in parsed)
@@ -184,6 +204,36 @@ public sealed class FakeConfig
             }
         }
         return Json(new JsonObject { ["FailedEvaluations"] = failed });
+    }
+
+    private Reply GetComplianceDetailsByConfigRule(JsonObject body)
+    {
+        var rule = body["ConfigRuleName"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(rule) || rule.Length > 64) return Validation("ConfigRuleName must have length 1-64");
+        var limit = body["Limit"]?.GetValue<int>() ?? 0;
+        if (limit is < 0 or > 100) return JsonError(400, "InvalidLimitException", "Limit must be 0-100", Ns);
+        if (limit == 0) limit = 10;
+        var types = body["ComplianceTypes"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var results = LatestResults(rule).Where(e => types is null || types.Count == 0 || types.Contains(e.ComplianceType)).ToList();
+        var (page, next) = Page(results, body["NextToken"]?.GetValue<string>(), limit);
+        if (page is null) return JsonError(400, "InvalidNextTokenException", "The nextToken is invalid", Ns);
+        var response = new JsonObject
+        {
+            ["EvaluationResults"] = new JsonArray([.. page.Select(e => (JsonNode)new JsonObject
+            {
+                ["EvaluationResultIdentifier"] = new JsonObject
+                {
+                    ["EvaluationResultQualifier"] = new JsonObject { ["ConfigRuleName"] = rule, ["ResourceType"] = e.ResourceType, ["ResourceId"] = e.ResourceId, ["EvaluationMode"] = "DETECTIVE" },
+                    ["OrderingTimestamp"] = Epoch(e.OrderingTimestamp),
+                },
+                ["ComplianceType"] = e.ComplianceType,
+                ["ResultRecordedTime"] = Epoch(DateTime.UtcNow),
+                ["ConfigRuleInvokedTime"] = Epoch(DateTime.UtcNow),
+                ["Annotation"] = e.Annotation,
+            })]),
+        };
+        if (next is not null) response["NextToken"] = next;
+        return Json(response);
     }
 
     private Reply GetResourceConfigHistory(JsonObject body)

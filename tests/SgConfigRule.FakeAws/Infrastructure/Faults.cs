@@ -26,6 +26,9 @@ public sealed record FaultRule(string? Service, string? Operation, FaultKind Kin
 {
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many matching calls pass untouched before the rule starts to apply.</summary>
+    public int Skip { get; init; }
+
     public static FaultRule Always(string? service, string? operation, FaultKind kind) => new(service, operation, kind);
 
     public static FaultRule Count(string? service, string? operation, FaultKind kind, int times) => new(service, operation, kind, 1.0, times);
@@ -40,6 +43,7 @@ public sealed class FaultPlan(int seed)
     private readonly Lock gate = new();
     private readonly Random random = new(seed);
     private readonly List<(FaultRule Rule, int Used)> rules = [];
+    private readonly Dictionary<FaultRule, int> seen = new(ReferenceEqualityComparer.Instance);
 
     public void Add(FaultRule rule)
     {
@@ -60,6 +64,9 @@ public sealed class FaultPlan(int seed)
             {
                 var (rule, used) = rules[i];
                 if (!rule.Matches(service, operation) || used >= rule.Times) continue;
+                var count = seen.GetValueOrDefault(rule);
+                seen[rule] = count + 1;
+                if (count < rule.Skip) continue;
                 if (rule.Probability < 1.0 && random.NextDouble() >= rule.Probability) continue;
                 rules[i] = (rule, used + 1);
                 return rule;

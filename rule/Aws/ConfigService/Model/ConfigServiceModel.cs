@@ -171,3 +171,53 @@ public sealed record ResourceIdentifier
     [JsonConverter(typeof(NullableEpochSecondsConverter))]
     public DateTime? ResourceDeletionTime { get; init; }
 }
+
+public sealed record GetComplianceDetailsByConfigRuleRequest
+{
+    public required string ConfigRuleName { get; init; }
+
+    /// <summary>COMPLIANT, NON_COMPLIANT and/or NOT_APPLICABLE.</summary>
+    public IReadOnlyList<string>? ComplianceTypes { get; init; }
+
+    public int? Limit { get; init; }
+    public string? NextToken { get; init; }
+}
+
+public sealed record GetComplianceDetailsByConfigRuleResponse
+{
+    public IReadOnlyList<EvaluationResult> EvaluationResults { get; init; } = [];
+    public string? NextToken { get; init; }
+}
+
+public sealed record EvaluationResult
+{
+    public EvaluationResultIdentifier? EvaluationResultIdentifier { get; init; }
+    public string? ComplianceType { get; init; }
+
+    [JsonConverter(typeof(NullableEpochSecondsConverter))]
+    public DateTime? ResultRecordedTime { get; init; }
+
+    [JsonConverter(typeof(NullableEpochSecondsConverter))]
+    public DateTime? ConfigRuleInvokedTime { get; init; }
+
+    public string? Annotation { get; init; }
+    public string? ResultToken { get; init; }
+}
+
+public sealed record EvaluationResultIdentifier
+{
+    public EvaluationResultQualifier? EvaluationResultQualifier { get; init; }
+
+    [JsonConverter(typeof(NullableEpochSecondsConverter))]
+    public DateTime? OrderingTimestamp { get; init; }
+
+    public string? ResourceEvaluationId { get; init; }
+}
+
+public sealed record EvaluationResultQualifier
+{
+    public string? ConfigRuleName { get; init; }
+    public string? ResourceType { get; init; }
+    public string? ResourceId { get; init; }
+    public string? EvaluationMode { get; init; }
+}

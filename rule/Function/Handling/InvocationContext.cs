@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Amazon.EC2;
+using SgConfigRule.Aws;
+using SgConfigRule.Aws.ConfigService;
+using SgConfigRule.Aws.Protocol;
+using SgConfigRule.Live;
+using SgConfigRule.Policy.Evaluation;
+using SgConfigRule.Policy.Model;
+using SgConfigRule.Policy.Parameters;
+using SgConfigRule.Rule.Logging;
+
+namespace SgConfigRule.Rule.Handling;
+
+/// <summary>
+/// Everything one invocation works with: the rule's parameters, the clients for the account being evaluated (its own,
+/// or a member account's through the assumed role), the clock, the log and the poster. Evaluating a group here
+/// resolves the prefix lists the policy needs first (cached for the invocation) and logs the verdict.
+/// </summary>
+internal sealed class InvocationContext(
+    PolicyParameters parameters,
+    AwsClientOptions aws,
+    IAmazonConfigService config,
+    EvaluationPoster poster,
+    TimeProvider time,
+    RuleLog log) : IDisposable
+{
+    private readonly Dictionary<string, PrefixList> resolvedLists = new(StringComparer.Ordinal);
+    private readonly HashSet<string> unresolvableLists = new(StringComparer.Ordinal);
+    private IAmazonEC2? ec2;
+
+    public PolicyParameters Parameters { get; } = parameters;
+    public IAmazonConfigService Config { get; } = config;
+    public EvaluationPoster Poster { get; } = poster;
+    public TimeProvider Time { get; } = time;
+    public RuleLog Log { get; } = log;
+    public List<EvaluationFailure> Failures { get; } = [];
+
+    /// <summary>Evaluates a resource now and queues its evaluation, ordered at <paramref name="orderingTimestamp"/>.</summary>
+    public async Task EvaluateAndPostAsync(ResourceItem item, DateTime orderingTimestamp, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var catalog = item.Group is null ? PrefixListCatalog.Empty : await PrefixListsForAsync([item.Group], cancellationToken).ConfigureAwait(false);
+        var evaluation = Evaluator.Evaluate(item, Parameters, Time.GetUtcNow(), catalog);
+        var compliance = evaluation.Compliance.ToWire();
+        Log.Evaluation(item.ResourceId, compliance, evaluation.Findings.Length, evaluation.Annotation, watch.Elapsed);
+        await Poster.AddAsync(new PostedEvaluation(item.ResourceType, item.ResourceId, compliance, evaluation.Annotation, orderingTimestamp),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues NOT_APPLICABLE for a resource that is gone or out of scope.</summary>
+    public Task NotApplicableAsync(string resourceType, string resourceId, string reason, DateTime orderingTimestamp, CancellationToken cancellationToken)
+    {
+        Log.Evaluation(resourceId, "NOT_APPLICABLE", 0, reason, TimeSpan.Zero);
+        return Poster.AddAsync(new PostedEvaluation(resourceType, resourceId, "NOT_APPLICABLE", reason, orderingTimestamp), cancellationToken);
+    }
+
+    public void Fail(string? resourceId, string cause)
+    {
+        Log.Failure(resourceId, cause);
+        Failures.Add(new EvaluationFailure(resourceId, cause));
+    }
+
+    /// <summary>The prefix lists these groups need resolved (none unless the scope is world or public), from EC2.</summary>
+    public async Task<PrefixListCatalog> PrefixListsForAsync(IEnumerable<SecurityGroup> groups, CancellationToken cancellationToken)
+    {
+        var needed = PrefixLists.NeededBy(groups, Parameters);
+        var missing = needed.Where(id => !resolvedLists.ContainsKey(id) && !unresolvableLists.Contains(id)).ToList();
+        if (missing.Count > 0)
+        {
+            ec2 ??= AwsClients.Ec2(aws);
+            var catalog = await PrefixLists.ResolveAsync(ec2, missing, cancellationToken).ConfigureAwait(false);
+            foreach (var id in missing)
+            {
+                if (catalog.Find(id) is { } list) resolvedLists[id] = list;
+                else
+                {
+                    unresolvableLists.Add(id);
+                    Log.Warning($"prefix list {id} could not be resolved; rules using it count as in scope");
+                }
+            }
+        }
+        return needed.Count == 0 ? PrefixListCatalog.Empty : PrefixListCatalog.Of(needed.Where(resolvedLists.ContainsKey).Select(id => resolvedLists[id]));
+    }
+
+    public void Dispose() => ec2?.Dispose();
+}
