@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("sg-config-rule: the SgConfigRule security-group ingress policy, run where you are.")
         {
             ScanCommand.Create(terminal),
+            Invoke.InvokeCommand.Create(terminal),
         };
         // @FILE belongs to --params (DESIGN §7), so response-file expansion is off.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -36,16 +36,49 @@ public static class ScanCommand
         {
             Description = "Exit 0 even when a group is NON_COMPLIANT (input errors still exit 2).",
         };
-
-        var command = new Command("scan", "Evaluate security groups from exported JSON and report what the rule would flag.")
+        var live = new Option<bool>("--live")
         {
-            inputs, parameters, at, format, softFail,
+            Description = "Read the security groups of an AWS account instead of files (read-only: DescribeSecurityGroups, " +
+                          "DescribeSecurityGroupRules, DescribeManagedPrefixLists, GetManagedPrefixListEntries).",
         };
-        command.SetAction(result =>
+        var region = new Option<string?>("--region") { Description = "With --live: the region (default: AWS_REGION or the profile's)." };
+        var profile = new Option<string?>("--profile") { Description = "With --live: a named profile from the shared AWS config files." };
+
+        var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
+        {
+            inputs, parameters, at, format, softFail, live, region, profile,
+        };
+        command.SetAction(async (result, cancellationToken) =>
         {
             var options = BuildOptions(result.GetValue(inputs) ?? [], result.GetValue(parameters), result.GetValue(at),
                 result.GetValue(format)!, result.GetValue(softFail), terminal);
-            return options is null ? ExitCodes.InputError : ScanRunner.Run(options, terminal);
+            if (options is null) return ExitCodes.InputError;
+            var isLive = result.GetValue(live);
+            if (!isLive)
+            {
+                if (result.GetValue(region) is not null || result.GetValue(profile) is not null)
+                {
+                    terminal.Error.WriteLine("error: --region and --profile go with --live");
+                    return ExitCodes.InputError;
+                }
+                return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, terminal.OpenStandardInput), terminal, cancellationToken).ConfigureAwait(false);
+            }
+            if (options.Inputs.Count > 0)
+            {
+                terminal.Error.WriteLine("error: --live reads the account; give no INPUT files with it");
+                return ExitCodes.InputError;
+            }
+            try
+            {
+                var aws = CliAws.Options(result.GetValue(region), result.GetValue(profile));
+                using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
+                return await ScanRunner.RunAsync(options, new LiveScanSource(ec2, aws.ResolveRegion(), terminal.Error), terminal, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CliUsageException e)
+            {
+                terminal.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.InputError;
+            }
         });
         return command;
     }

@@ -1,80 +1,58 @@
-using System.Text.Json;
+using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Cli.Output;
 using SgConfigRule.Policy.Evaluation;
-using SgConfigRule.Policy.Parsing;
 
 namespace SgConfigRule.Cli.Scan;
 
 /// <summary>
-/// Runs the policy over every input and reports as it goes. One unreadable resource is reported on standard error
-/// with the file and JSON path and costs only itself; the exit code then says 2, because something was not evaluated.
+/// Runs the policy over every resource of a source and reports as it goes. One unreadable resource is reported on
+/// standard error with its source and JSON path and costs only itself; the exit code then says 2, because something
+/// was not evaluated. An AWS call that fails (live scans) ends the scan with exit code 2.
 /// </summary>
 public static class ScanRunner
 {
-    public static int Run(ScanOptions options, Terminal terminal)
+    public static async Task<int> RunAsync(ScanOptions options, IScanSource source, Terminal terminal, CancellationToken cancellationToken)
     {
         IReportWriter report = options.Format == OutputFormat.Json
             ? new JsonReportWriter(terminal.Out)
             : new TableReportWriter(terminal.Out, terminal.UseColour);
         var summary = new ScanSummary();
         report.Begin(options.Parameters, options.EvaluatedAt);
-
-        foreach (var input in InputFile.Expand(options.Inputs, terminal.OpenStandardInput))
+        string? aborted = null;
+        try
         {
-            foreach (var outcome in ReadInput(input))
+            await foreach (var input in source.ReadAsync(options.Parameters, cancellationToken).ConfigureAwait(false))
             {
-                if (outcome.Error is { } error)
+                if (input.Outcome.Error is { } error)
                 {
                     summary.Errors++;
-                    terminal.Error.WriteLine($"error: {input.Name}: {error.JsonPath}: {error.Problem}");
+                    terminal.Error.WriteLine($"error: {input.Source}: {error.JsonPath}: {error.Problem}");
                     continue;
                 }
-                var item = outcome.Item!;
-                var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt);
+                var item = input.Outcome.Item!;
+                var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt, input.PrefixLists);
                 summary.Count(evaluation);
                 report.Write(item, evaluation);
             }
         }
+        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+        {
+            aborted = e.Message;
+        }
         report.Finish(summary);
         (report as IDisposable)?.Dispose();
 
+        if (aborted is not null)
+        {
+            terminal.Error.WriteLine($"error: the scan stopped: {aborted}");
+            return ExitCodes.InputError;
+        }
         if (summary.Errors > 0)
         {
             terminal.Error.WriteLine($"{summary.Errors} input error(s): those resources were not evaluated.");
             return ExitCodes.InputError;
         }
         return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
-    }
-
-    private static IEnumerable<ReadResult> ReadInput(InputFile input)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = input.ReadAllBytes();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [ReadResult.Failed(new InputException("$", $"cannot read: {e.Message}"))];
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonText.Parse(bytes, JsonPath.Root);
-        }
-        catch (InputException e)
-        {
-            return [ReadResult.Failed(e)];
-        }
-        return ReadAndDispose(document);
-    }
-
-    private static IEnumerable<ReadResult> ReadAndDispose(JsonDocument document)
-    {
-        using (document)
-        {
-            foreach (var result in InputReader.Read(document.RootElement)) yield return result;
-        }
     }
 }
 

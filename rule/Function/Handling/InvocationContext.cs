@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Amazon.EC2;
 using SgConfigRule.Aws;
 using SgConfigRule.Aws.ConfigService;
 using SgConfigRule.Aws.Protocol;
@@ -24,9 +23,8 @@ internal sealed class InvocationContext(
     TimeProvider time,
     RuleLog log) : IDisposable
 {
-    private readonly Dictionary<string, PrefixList> resolvedLists = new(StringComparer.Ordinal);
-    private readonly HashSet<string> unresolvableLists = new(StringComparer.Ordinal);
-    private IAmazonEC2? ec2;
+    private readonly PrefixListCache prefixLists = new(() => AwsClients.Ec2(aws),
+        id => log.Warning($"prefix list {id} could not be resolved; rules using it count as in scope"));
 
     public PolicyParameters Parameters { get; } = parameters;
     public IAmazonConfigService Config { get; } = config;
@@ -61,26 +59,8 @@ internal sealed class InvocationContext(
     }
 
     /// <summary>The prefix lists these groups need resolved (none unless the scope is world or public), from EC2.</summary>
-    public async Task<PrefixListCatalog> PrefixListsForAsync(IEnumerable<SecurityGroup> groups, CancellationToken cancellationToken)
-    {
-        var needed = PrefixLists.NeededBy(groups, Parameters);
-        var missing = needed.Where(id => !resolvedLists.ContainsKey(id) && !unresolvableLists.Contains(id)).ToList();
-        if (missing.Count > 0)
-        {
-            ec2 ??= AwsClients.Ec2(aws);
-            var catalog = await PrefixLists.ResolveAsync(ec2, missing, cancellationToken).ConfigureAwait(false);
-            foreach (var id in missing)
-            {
-                if (catalog.Find(id) is { } list) resolvedLists[id] = list;
-                else
-                {
-                    unresolvableLists.Add(id);
-                    Log.Warning($"prefix list {id} could not be resolved; rules using it count as in scope");
-                }
-            }
-        }
-        return needed.Count == 0 ? PrefixListCatalog.Empty : PrefixListCatalog.Of(needed.Where(resolvedLists.ContainsKey).Select(id => resolvedLists[id]));
-    }
+    public Task<PrefixListCatalog> PrefixListsForAsync(IEnumerable<SecurityGroup> groups, CancellationToken cancellationToken) =>
+        prefixLists.CatalogForAsync(groups, Parameters, cancellationToken);
 
-    public void Dispose() => ec2?.Dispose();
+    public void Dispose() => prefixLists.Dispose();
 }

@@ -1,0 +1,47 @@
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using SgConfigRule.Aws.Protocol;
+
+namespace SgConfigRule.Cli;
+
+/// <summary>
+/// AWS settings for the commands that talk to AWS: <c>--region</c> and <c>--profile</c> when given, otherwise the
+/// SDKs' own chains (environment, shared config files, container or instance credentials). Endpoints follow
+/// <c>AWS_ENDPOINT_URL*</c>, so the same commands run against any AWS-compatible endpoint.
+/// </summary>
+public static class CliAws
+{
+    public static AwsClientOptions Options(string? region, string? profile)
+    {
+        AWSCredentials? credentials = null;
+        if (profile is not null)
+        {
+            var chain = new CredentialProfileStoreChain();
+            if (!chain.TryGetAWSCredentials(profile, out credentials))
+            {
+                throw new CliUsageException($"--profile: no profile '{profile}' with credentials in the shared AWS config files");
+            }
+            if (region is null && chain.TryGetProfile(profile, out var found) && found.Region is { } profileRegion) region = profileRegion.SystemName;
+        }
+        var options = new AwsClientOptions { Region = region, Credentials = credentials };
+        try
+        {
+            _ = options.ResolveRegion();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new CliUsageException("no AWS region: pass --region or set AWS_REGION");
+        }
+        return options;
+    }
+}
+
+/// <summary>A usage problem the command reports and exits 2 for.</summary>
+public sealed class CliUsageException : Exception
+{
+    public CliUsageException(string message) : base(message) { }
+
+    public CliUsageException() { }
+
+    public CliUsageException(string message, Exception innerException) : base(message, innerException) { }
+}

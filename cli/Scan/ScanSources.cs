@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Amazon.EC2;
+using SgConfigRule.Live;
+using SgConfigRule.Policy.Model;
+using SgConfigRule.Policy.Parameters;
+using SgConfigRule.Policy.Parsing;
+
+namespace SgConfigRule.Cli.Scan;
+
+/// <summary>One resource read for a scan, where it came from, and the prefix lists resolved for it.</summary>
+public sealed record ScanInput(string Source, ReadResult Outcome, PrefixListCatalog PrefixLists);
+
+/// <summary>Where a scan reads its resources from: exported files, or a live account.</summary>
+public interface IScanSource
+{
+    IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, CancellationToken cancellationToken);
+}
+
+/// <summary>Exported JSON files (or the bundled sample). Offline: prefix lists are not resolved.</summary>
+public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> standardInput) : IScanSource
+{
+    public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var input in InputFile.Expand(inputs, standardInput))
+        {
+            foreach (var outcome in Read(input))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return new ScanInput(input.Name, outcome, PrefixListCatalog.Empty);
+            }
+        }
+    }
+
+    private static IEnumerable<ReadResult> Read(InputFile input)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = input.ReadAllBytes();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [ReadResult.Failed(new InputException("$", $"cannot read: {e.Message}"))];
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonText.Parse(bytes, JsonPath.Root);
+        }
+        catch (InputException e)
+        {
+            return [ReadResult.Failed(e)];
+        }
+        return ReadAndDispose(document);
+    }
+
+    private static IEnumerable<ReadResult> ReadAndDispose(JsonDocument document)
+    {
+        using (document)
+        {
+            foreach (var result in InputReader.Read(document.RootElement)) yield return result;
+        }
+    }
+}
+
+/// <summary>
+/// A live account, read-only: DescribeSecurityGroups and DescribeSecurityGroupRules a page at a time, and the prefix
+/// lists the policy needs through DescribeManagedPrefixLists and GetManagedPrefixListEntries.
+/// </summary>
+public sealed class LiveScanSource(IAmazonEC2 ec2, string region, TextWriter warnings) : IScanSource
+{
+    public string Name => $"(live {region})";
+
+    public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var lists = new PrefixListCache(() => ec2, id => warnings.WriteLine($"warning: prefix list {id} could not be resolved; rules using it count as in scope"));
+        await foreach (var outcome in LiveAccount.ReadAllAsync(ec2, region, cancellationToken).ConfigureAwait(false))
+        {
+            var catalog = outcome.Item?.Group is { } group
+                ? await lists.CatalogForAsync([group], parameters, cancellationToken).ConfigureAwait(false)
+                : PrefixListCatalog.Empty;
+            yield return new ScanInput(Name, outcome, catalog);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using SgConfigRule.FakeAws;
+using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.FakeAws.Infrastructure;
+using SgConfigRule.Tests.Support;
+using static SgConfigRule.Tests.Cli.CliProcess;
+
+namespace SgConfigRule.Tests.Cli;
+
+/// <summary>`invoke rule` and `scan --live`, as separate processes pointed at the loopback endpoints only by AWS_ENDPOINT_URL.</summary>
+public class InvokeAndLiveScanTests
+{
+    private static readonly string RecordedEvent = TestData.Recorded("lambda_events", "c7n__event-config-rule-security-group.json");
+
+    [Fact]
+    public async Task Invoke_rule_on_the_recorded_change_event_posts_the_right_evaluation()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var run = await RunAsync(server, null, "invoke", "rule", RecordedEvent, "--params", "{}");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var posted = Assert.Single(server.Config.Evaluations);
+        Assert.Equal(("AWS::EC2::SecurityGroup", "sg-e2fb6999", "NON_COMPLIANT"), (posted.ResourceType, posted.ResourceId, posted.ComplianceType));
+        Assert.Equal("1 disallowed rule: tcp/22 from 0.0.0.0/0 (blocked port 22)", posted.Annotation);
+        Assert.Equal(new DateTime(2017, 11, 27, 14, 26, 11, 300, DateTimeKind.Utc), posted.OrderingTimestamp);
+        var recordedToken = JsonNode.Parse(File.ReadAllText(RecordedEvent))!["resultToken"]!.GetValue<string>();
+        Assert.Equal(recordedToken, posted.ResultToken);
+
+        var printed = JsonNode.Parse(run.Out)!;
+        Assert.Equal("NON_COMPLIANT", printed["evaluations"]![0]!["complianceType"]!.GetValue<string>());
+        Assert.Contains("\"event\":\"invocation\"", run.Error);
+    }
+
+    [Fact]
+    public async Task Invoke_rule_params_replace_the_events_parameters_and_are_validated()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var world = await RunAsync(server, null, "invoke", "rule", RecordedEvent, "--params", """{"blockedPorts":"3389"}""");
+        Assert.Equal(0, world.ExitCode);
+        Assert.Equal("COMPLIANT", server.Config.Evaluations.Single().ComplianceType);
+
+        var typo = await RunAsync(server, null, "invoke", "rule", RecordedEvent, "--params", """{"blockedport":"22"}""");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("did you mean 'blockedPorts'?", typo.Error);
+    }
+
+    [Fact]
+    public async Task A_failed_invocation_exits_1_and_prints_what_was_posted()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var token = JsonNode.Parse(File.ReadAllText(RecordedEvent))!["resultToken"]!.GetValue<string>();
+        server.Config.RejectResultToken(token);
+        var run = await RunAsync(server, null, "invoke", "rule", RecordedEvent, "--params", "{}");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("InvalidResultTokenException", run.Error);
+        Assert.Empty(JsonNode.Parse(run.Out)!["evaluations"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Scan_live_reads_the_account_with_rule_ids_and_resolves_prefix_lists()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
+        server.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
+        var ssh = server.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
+        server.Ec2.AddGroup("sg-vpn", "app-from-corp-vpn");
+        server.Ec2.AddIngress("sg-vpn", "tcp", 22, 22, Ec2Source.PrefixList("pl-0a1b2c3d4e5f67890"));
+        server.Ec2.AddPrefixList("pl-0a1b2c3d4e5f67890", "corp-vpn", FakeEc2.DefaultAccount, ("10.8.0.0/16", null));
+
+        var run = await RunAsync(server, null, "scan", "--live", "--format", "json", "--params", """{"sourceScope":"public"}""");
+
+        Assert.True(run.ExitCode == 1, run.Error);
+        var results = JsonNode.Parse(run.Out)!["results"]!.AsArray();
+        var web = results.Single(r => r!["resourceId"]!.GetValue<string>() == "sg-0f3c6a1e2b4d58a90")!;
+        Assert.Equal(ssh.RuleId, web["findings"]![0]!["ruleId"]!.GetValue<string>());
+        Assert.Equal("COMPLIANT", results.Single(r => r!["resourceId"]!.GetValue<string>() == "sg-vpn")!["compliance"]!.GetValue<string>());
+        Assert.Equal(1, server.CountCalls("ec2", "GetManagedPrefixListEntries"));
+        Assert.DoesNotContain(server.Calls, c => c.Operation is "RevokeSecurityGroupIngress" or "AuthorizeSecurityGroupIngress");
+    }
+
+    [Fact]
+    public async Task Scan_live_stops_with_exit_2_when_EC2_keeps_failing()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Faults.Add(FaultRule.Always("ec2", "DescribeSecurityGroups", FaultKind.ServerError));
+        var run = await RunAsync(server, null, "scan", "--live");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error: the scan stopped:", run.Error);
+    }
+
+    [Theory]
+    [InlineData("scan --live some.json", "give no INPUT files")]
+    [InlineData("scan --region eu-west-1", "--region and --profile go with --live")]
+    [InlineData("scan --live --profile nosuchprofile", "no profile 'nosuchprofile'")]
+    [InlineData("invoke rule /nonexistent/event.json", "/nonexistent/event.json")]
+    public async Task Usage_errors_exit_2(string arguments, string message)
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var run = await RunAsync(server, null, arguments.Split(' '));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+}
