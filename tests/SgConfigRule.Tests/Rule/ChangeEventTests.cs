@@ -222,4 +222,30 @@ public class ChangeEventTests
         Assert.Contains(reason, e.Message);
         Assert.Empty(harness.Server.Config.Evaluations);
     }
+
+    [Fact]
+    public async Task The_AWS_documentation_events_are_handled_as_AWS_Config_would_send_them()
+    {
+        await using var harness = await RuleHarness.StartAsync();
+        harness.WebServer();
+        harness.Server.Config.RecordAll(harness.Server.Ec2, Capture);
+
+        // The documented periodic event carries placeholder parameters, which the rule refuses by name.
+        var periodic = File.ReadAllText(TestData.Recorded("lambda_events", "awsdocs__example_event_periodic.json"));
+        var refused = await Assert.ThrowsAsync<RuleInvocationException>(() => harness.InvokeAsync(periodic));
+        Assert.Contains("rule parameter 'myParameterKey'", refused.Message);
+
+        var withParameters = JsonNode.Parse(periodic)!.AsObject();
+        withParameters["ruleParameters"] = "{}";
+        var swept = await harness.InvokeAsync(withParameters.ToJsonString());
+        Assert.Equal("sg-0f3c6a1e2b4d58a90", Assert.Single(swept.Posted).ResourceId);
+        Assert.Equal(new DateTime(2016, 7, 13, 21, 50, 0, 373, DateTimeKind.Utc), swept.Posted[0].OrderingTimestamp);
+
+        // The documented oversized event is for an EC2 instance: not applicable, nothing fetched.
+        var oversized = JsonNode.Parse(File.ReadAllText(TestData.Recorded("lambda_events", "awsdocs__example_event_oversized-change-triggered.json")))!.AsObject();
+        oversized["ruleParameters"] = "{}";
+        var result = await harness.InvokeAsync(oversized.ToJsonString());
+        Assert.Equal(("i-00000000", "NOT_APPLICABLE"), (result.Posted.Single().ResourceId, result.Posted.Single().ComplianceType));
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "GetResourceConfigHistory");
+    }
 }
