@@ -49,6 +49,18 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public FakeSts Sts { get; }
     public FaultPlan Faults { get; }
 
+    /// <summary>The principal each access key acts as, for the CloudTrail records of its calls.</summary>
+    public Dictionary<string, string> Principals { get; } = new(StringComparer.Ordinal)
+    {
+        [AccessKey] = $"arn:aws:iam::{FakeEc2.DefaultAccount}:user/alice",
+    };
+
+    /// <summary>Runs just before a signed call is handled (service, operation): lets a test change state in a race window.</summary>
+    public Func<string, string, Task>? BeforeDispatch { get; set; }
+
+    /// <summary>How long after a call its CloudTrail record becomes visible to LookupEvents (CloudTrail's delivery lag).</summary>
+    public TimeSpan CloudTrailDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Every request, in arrival order, with how it was answered.</summary>
     public IReadOnlyList<RecordedCall> Calls => [.. calls];
 
@@ -134,6 +146,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                     return;
                 }
             }
+            if (BeforeDispatch is { } hook && fault is null) await hook(service, operation).ConfigureAwait(false);
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
                 ? FaultReply(service, fault.Kind)
                 : Dispatch(service, operation, text, verdict.AccessKey);
@@ -181,7 +194,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
         {
             return service switch
             {
-                "ec2" => Ec2.Handle(new QueryParameters(body)),
+                "ec2" => HandleEc2(new QueryParameters(body), accessKey),
                 "sts" => Sts.Handle(new QueryParameters(body), accessKey),
                 "config" => Config.Handle(operation, ParseJson(body)),
                 "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
@@ -198,6 +211,20 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 ? Reply.Ec2Error(400, "InvalidParameterValue", e.Message)
                 : Reply.JsonError(400, "SerializationException", e.Message);
         }
+    }
+
+    /// <summary>EC2 calls; an authorization leaves a CloudTrail record, as in a real account.</summary>
+    private Reply HandleEc2(QueryParameters query, string? accessKey)
+    {
+        var now = DateTime.UtcNow;
+        return Ec2.Handle(query, (groupId, rules) =>
+        {
+            var principal = accessKey is not null && Principals.TryGetValue(accessKey, out var p) ? p
+                : Credentials.RoleOf(accessKey ?? "") is { } role ? role.Replace(":iam::", ":sts::", StringComparison.Ordinal).Replace(":role/", ":assumed-role/", StringComparison.Ordinal) + "/session"
+                : $"arn:aws:iam::{FakeEc2.DefaultAccount}:user/unknown";
+            CloudTrail.Add(CloudTrailRecords.AuthorizeIngress(groupId, rules, principal, accessKey ?? "", "198.51.100.23", now, Ec2.Region)
+                with { VisibleAt = now + CloudTrailDelay });
+        });
     }
 
     private static JsonObject ParseJson(string body) =>

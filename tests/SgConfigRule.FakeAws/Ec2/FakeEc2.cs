@@ -56,6 +56,9 @@ public sealed class FakeEc2
 
     public string Region { get; set; } = "us-east-1";
 
+    /// <summary>Answer revokes as successful without removing anything (a broken or eventually consistent endpoint).</summary>
+    public bool RevokeIsNoOp { get; set; }
+
     // ---- state, for tests to arrange and inspect ----
 
     public Ec2Group AddGroup(string groupId, string name, string description = "test group", string vpcId = "vpc-0a1b2c3d4e5f67890",
@@ -130,7 +133,9 @@ public sealed class FakeEc2
 
     // ---- the API ----
 
-    public Reply Handle(QueryParameters q)
+    /// <param name="q">The request.</param>
+    /// <param name="onAuthorized">Called (under the lock) with the rules a successful AuthorizeSecurityGroupIngress added.</param>
+    public Reply Handle(QueryParameters q, Action<string, IReadOnlyList<Ec2Rule>>? onAuthorized = null)
     {
         lock (gate)
         {
@@ -138,7 +143,7 @@ public sealed class FakeEc2
             {
                 "DescribeSecurityGroups" => DescribeSecurityGroups(q),
                 "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(q),
-                "AuthorizeSecurityGroupIngress" => AuthorizeIngress(q),
+                "AuthorizeSecurityGroupIngress" => AuthorizeIngress(q, onAuthorized),
                 "RevokeSecurityGroupIngress" => RevokeIngress(q),
                 "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(q),
                 "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(q),
@@ -208,7 +213,7 @@ public sealed class FakeEc2
         Element("description", r.Description) + "<tagSet/>" +
         Element("securityGroupRuleArn", $"arn:aws:ec2:{Region}:{DefaultAccount}:security-group-rule/{r.RuleId}");
 
-    private Reply AuthorizeIngress(QueryParameters q)
+    private Reply AuthorizeIngress(QueryParameters q, Action<string, IReadOnlyList<Ec2Rule>>? onAuthorized)
     {
         var group = RequireGroup(q);
         var requested = ReadPermissions(q);
@@ -222,6 +227,7 @@ public sealed class FakeEc2
             }
         }
         var added = requested.Select(p => AddRule(group, false, p.Protocol, p.From, p.To, p.Source, p.Description)).ToList();
+        onAuthorized?.Invoke(group.GroupId, added);
         return Xml($"<AuthorizeSecurityGroupIngressResponse xmlns=\"{Namespace}\">{RequestId()}<return>true</return>{Set("securityGroupRuleSet", added.Select(RuleXml))}</AuthorizeSecurityGroupIngressResponse>");
     }
 
@@ -259,7 +265,10 @@ public sealed class FakeEc2
                     "The specified rule does not exist in this security group.");
             }
         }
-        foreach (var rule in revoked) group.Rules.Remove(rule);
+        if (!RevokeIsNoOp)
+        {
+            foreach (var rule in revoked) group.Rules.Remove(rule);
+        }
         var unknownXml = unknown.Count == 0 ? "" : Set("unknownIpPermissionSet", unknown.Select(p =>
             Element("ipProtocol", p.Protocol) + Element("fromPort", p.From) + Element("toPort", p.To) +
             Set("ipRanges", p.Source.CidrIpv4 is null ? [] : [Element("cidrIp", p.Source.CidrIpv4)])));

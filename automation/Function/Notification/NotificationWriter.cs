@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SgConfigRule.Policy.Parameters;
+
+namespace SgConfigRule.Remediation.Notification;
+
+/// <summary>
+/// The notification: a subject under 100 characters, a plain-text body a person reads in an email client (what, where,
+/// who, when, why, and the command that restores it), and the same content as JSON for machine subscribers, packed in
+/// SNS's <c>MessageStructure: json</c> form (<c>default</c> and <c>email</c> get the text; <c>email-json</c>,
+/// <c>sqs</c>, <c>lambda</c>, <c>http</c>, <c>https</c> and <c>firehose</c> get the JSON).
+/// </summary>
+public static class NotificationWriter
+{
+    public const int MaxSubjectLength = 99;
+    private const string Product = "SgConfigRule";
+
+    public static RemediationOutcome Complete(RemediationOutcome outcome, PolicyParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var subject = Subject(outcome);
+        var text = Body(outcome, parameters);
+        var machine = new MachineMessage
+        {
+            Status = outcome.Status,
+            Mode = outcome.Mode,
+            SecurityGroupId = outcome.SecurityGroupId,
+            GroupName = outcome.GroupName,
+            VpcId = outcome.VpcId,
+            AccountId = outcome.AccountId,
+            Region = outcome.Region,
+            Time = outcome.Time,
+            Revoked = outcome.Revoked,
+            WouldRevoke = outcome.WouldRevoke,
+            Skipped = outcome.Skipped,
+            Remaining = outcome.Remaining,
+            Note = outcome.Note,
+            Attribution = outcome.Attribution,
+            CloudTrailUrl = outcome.CloudTrailUrl,
+            RestoreCommand = outcome.RestoreCommand,
+            AutomationExecutionId = outcome.AutomationExecutionId,
+            Error = outcome.Error,
+        };
+        var json = JsonSerializer.Serialize(machine, RemediationJsonContext.Default.MachineMessage);
+        var structure = new JsonObject { ["default"] = text, ["email"] = text };
+        foreach (var protocol in new[] { "email-json", "sqs", "lambda", "http", "https", "firehose" }) structure[protocol] = json;
+        return outcome with { Subject = subject, Text = text, Message = structure.ToJsonString() };
+    }
+
+    /// <summary>
+    /// The subject names what happened and the group id; the group's name is added when it fits, shortened if need be,
+    /// so the essentials survive SNS's limit of fewer than 100 characters.
+    /// </summary>
+    public static string Subject(RemediationOutcome o)
+    {
+        var core = o.Status switch
+        {
+            RemediationStatus.Revoked => o.Revoked.Count == 1
+                ? $"{Product} removed {o.Revoked[0].Display} on {o.SecurityGroupId}"
+                : $"{Product} removed {o.Revoked.Count} inbound rules on {o.SecurityGroupId}",
+            RemediationStatus.DryRun => $"{Product} dry run: would remove {Count(o.WouldRevoke.Count)} on {o.SecurityGroupId}",
+            RemediationStatus.Attributed => $"{Product}: who added the rules removed on {o.SecurityGroupId}",
+            RemediationStatus.Failed => $"{Product}: remediation FAILED for {o.SecurityGroupId}",
+            _ => $"{Product}: nothing removed on {o.SecurityGroupId} ({Reason(o.Status)})",
+        };
+        core = Clean(core);
+        if (core.Length > MaxSubjectLength) return string.Concat(core.AsSpan(0, MaxSubjectLength - 3), "...");
+        if (o.GroupName is not { Length: > 0 } name) return core;
+        var room = MaxSubjectLength - core.Length - 3;
+        if (room < 4) return core;
+        name = Clean(name);
+        return $"{core} ({(name.Length <= room ? name : string.Concat(name.AsSpan(0, room - 3), "..."))})";
+    }
+
+    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+
+    private static string Count(int n) => n == 1 ? "1 inbound rule" : $"{n} inbound rules";
+
+    private static string Reason(string status) => status switch
+    {
+        RemediationStatus.NothingToRevoke => "nothing disallowed",
+        RemediationStatus.AlreadyRevoked => "already removed",
+        RemediationStatus.GroupNotFound => "group deleted",
+        RemediationStatus.Exempt => "exempt",
+        _ => status,
+    };
+
+    private static string Body(RemediationOutcome o, PolicyParameters parameters)
+    {
+        var text = new StringBuilder();
+        var group = o.GroupName is null ? o.SecurityGroupId : $"{o.SecurityGroupId} ({o.GroupName})";
+        text.AppendLine(o.Status switch
+        {
+            RemediationStatus.Revoked => $"{Product} removed {Count(o.Revoked.Count)} from security group {group}.",
+            RemediationStatus.DryRun => $"{Product} is in dry-run mode: it would remove {Count(o.WouldRevoke.Count)} from security group {group}. Nothing was changed.",
+            RemediationStatus.Attributed => $"Update on the rules {Product} removed from security group {group}: who added them.",
+            RemediationStatus.NothingToRevoke => $"{Product} checked security group {group} again and found nothing to remove: it is compliant now.",
+            RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} already removed (by another run or a person).",
+            RemediationStatus.GroupNotFound => $"{Product} did not change security group {o.SecurityGroupId}: it no longer exists.",
+            RemediationStatus.Exempt => $"{Product} did not change security group {group}: it carries a valid exemption tag.",
+            _ => $"{Product} could NOT remediate security group {group}.",
+        });
+        text.AppendLine();
+        Field(text, "Account", o.AccountId);
+        Field(text, "Region", o.Region);
+        Field(text, "Group", o.GroupName is null ? o.SecurityGroupId : $"{o.SecurityGroupId} - {o.GroupName}" + (o.VpcId is null ? "" : $" ({o.VpcId})"));
+        Field(text, "When", Time(o.Time));
+        Field(text, "Policy", string.Join(", ", parameters.ToInputParameters().Where(p => p.Key != ParameterNames.ExecutionRoleName).Select(p => $"{p.Key}={p.Value}")));
+        if (o.Error is not null) Field(text, "Error", o.Error);
+        if (o.Note is not null) Field(text, "Note", o.Note);
+        text.AppendLine();
+
+        Rules(text, o.Status == RemediationStatus.DryRun ? "Would remove:" : o.Status == RemediationStatus.Attributed ? "Removed earlier:" : "Removed:",
+            o.Status == RemediationStatus.DryRun ? o.WouldRevoke : o.Revoked);
+        Rules(text, "Not removed - their prefix list could not be resolved, so they may be allowed:", o.Skipped);
+        Rules(text, "Still disallowed after this run (they will be handled on the next evaluation):", o.Remaining);
+
+        if ((o.Revoked.Count > 0 || o.WouldRevoke.Count > 0) && o.Attribution is AttributionStatus.NotYetAvailable or AttributionStatus.Partial or AttributionStatus.Unavailable)
+        {
+            text.AppendLine(o.Attribution == AttributionStatus.Unavailable
+                ? "Who added them: CloudTrail could not be searched just now."
+                : "Who added them: not in CloudTrail yet (it usually arrives within about 5 minutes); a follow-up message will say, or see the group's event history:");
+            if (o.CloudTrailUrl is not null) text.Append("  ").AppendLine(o.CloudTrailUrl);
+            text.AppendLine();
+        }
+        if (o.RestoreCommand is not null && o.Status is RemediationStatus.Revoked or RemediationStatus.Attributed)
+        {
+            text.AppendLine("To restore exactly what was removed:");
+            text.Append("  ").AppendLine(o.RestoreCommand);
+            text.AppendLine();
+            text.AppendLine($"Tag the group first (key {parameters.ExemptionTagKey ?? "(exemptions are off)"}, value YYYY-MM-DD and a reason) or {Product} will remove the rules again.");
+            text.AppendLine();
+        }
+        if (o.AutomationExecutionId is not null) Field(text, "Automation execution", o.AutomationExecutionId);
+        return text.ToString().TrimEnd() + Environment.NewLine;
+    }
+
+    private static void Rules(StringBuilder text, string heading, IReadOnlyList<RevokedRule> rules)
+    {
+        if (rules.Count == 0) return;
+        text.AppendLine(heading);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {i + 1}. {rule.Display} - {rule.Reason}");
+            var detail = $"     rule {rule.RuleId}" + (string.IsNullOrEmpty(rule.Description) ? "" : $", description \"{rule.Description}\"");
+            text.AppendLine(detail);
+            if (rule.AddedBy is { } actor)
+            {
+                var from = actor.SourceIpAddress is null ? "" : $" from {actor.SourceIpAddress}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"     added by {actor.Principal}{from} at {Time(actor.EventTime)} ({actor.EventName}, CloudTrail event {actor.EventId})");
+            }
+        }
+        text.AppendLine();
+    }
+
+    private static void Field(StringBuilder text, string name, string? value)
+    {
+        if (value is null) return;
+        text.Append(CultureInfo.InvariantCulture, $"{name + ":",-22}").AppendLine(value);
+    }
+
+    private static string Time(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SgConfigRule.Policy.Parameters;
+
+namespace SgConfigRule.Remediation;
+
+/// <summary>What the remediation asks for.</summary>
+public enum RemediationMode
+{
+    /// <summary>Revoke the disallowed inbound rules.</summary>
+    Revoke,
+
+    /// <summary>Report what would be revoked; change nothing.</summary>
+    DryRun,
+
+    /// <summary>Look the actor of already revoked rules up again in CloudTrail (the document's late attribution step).</summary>
+    Attribute,
+}
+
+/// <summary>
+/// The function's input, as the SSM document sends it: <c>{"SecurityGroupId", "Mode", "RuleParameters"}</c>, plus
+/// the account and region of the automation (organization mode), its execution id (for the message) and, for
+/// <see cref="RemediationMode.Attribute"/>, the rules revoked earlier. Validated as a whole before anything is done.
+/// </summary>
+public sealed partial record RevokeRequest(
+    string SecurityGroupId,
+    RemediationMode Mode,
+    PolicyParameters Parameters,
+    string RuleParametersText,
+    string? AccountId,
+    string? Region,
+    string? AutomationExecutionId,
+    IReadOnlyList<RevokedRule> RevokedRules)
+{
+    public static RevokeRequest Parse(JsonElement input)
+    {
+        if (input.ValueKind != JsonValueKind.Object) throw new RevokeInputException("input", "must be a JSON object");
+        var groupId = Text(input, "SecurityGroupId") ?? throw new RevokeInputException("SecurityGroupId", "is required");
+        if (!GroupIdPattern().IsMatch(groupId)) throw new RevokeInputException("SecurityGroupId", $"'{groupId}' is not a security group id (sg- and 8 or 17 hex digits)");
+
+        var modeText = Text(input, "Mode") ?? "Revoke";
+        if (!Enum.TryParse<RemediationMode>(modeText, ignoreCase: false, out var mode) || !Enum.IsDefined(mode))
+        {
+            throw new RevokeInputException("Mode", $"'{modeText}' is not one of Revoke, DryRun, Attribute");
+        }
+
+        var parametersText = "{}";
+        PolicyParameters parameters;
+        try
+        {
+            if (input.TryGetProperty("RuleParameters", out var raw) && raw.ValueKind != JsonValueKind.Null)
+            {
+                parametersText = raw.ValueKind == JsonValueKind.String ? raw.GetString()! : raw.GetRawText();
+            }
+            parameters = ParameterParser.Parse(parametersText);
+        }
+        catch (ParameterException e)
+        {
+            throw new RevokeInputException("RuleParameters", e.Message);
+        }
+
+        var account = Text(input, "AccountId");
+        if (account is not null && !AccountPattern().IsMatch(account)) throw new RevokeInputException("AccountId", $"'{account}' is not a 12-digit account id");
+
+        var revoked = new List<RevokedRule>();
+        if (input.TryGetProperty(nameof(RevokedRules), out var rules) && rules.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                var list = rules.ValueKind == JsonValueKind.String ? JsonDocument.Parse(rules.GetString()!).RootElement.Clone() : rules;
+                revoked.AddRange(list.Deserialize(RemediationJsonContext.Default.ListRevokedRule) ?? []);
+            }
+            catch (JsonException e)
+            {
+                throw new RevokeInputException(nameof(RevokedRules), $"is not a list of revoked rules: {e.Message}");
+            }
+        }
+        if (mode == RemediationMode.Attribute && revoked.Count == 0) throw new RevokeInputException(nameof(RevokedRules), "is required for Mode Attribute");
+
+        return new RevokeRequest(groupId, mode, parameters, parametersText, account, Text(input, "Region"),
+            Text(input, "AutomationExecutionId"), revoked);
+    }
+
+    private static string? Text(JsonElement input, string name)
+    {
+        if (!input.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String) throw new RevokeInputException(name, "must be a string");
+        var text = value.GetString()!.Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    [GeneratedRegex("^sg-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    private static partial Regex GroupIdPattern();
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex AccountPattern();
+}
+
+/// <summary>Input the function refuses; names the field.</summary>
+public sealed class RevokeInputException : Exception
+{
+    public RevokeInputException(string field, string problem) : base($"{field}: {problem}") => Field = field;
+
+    public RevokeInputException() : this("input", "invalid") { }
+
+    public RevokeInputException(string message) : this("input", message) { }
+
+    public RevokeInputException(string message, Exception innerException) : base(message, innerException) => Field = "input";
+
+    public string Field { get; }
+}

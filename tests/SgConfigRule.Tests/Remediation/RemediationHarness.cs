@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using SgConfigRule.FakeAws;
+using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.Remediation;
+using SgConfigRule.Tests.Aws;
+
+namespace SgConfigRule.Tests.Remediation;
+
+/// <summary>The revoke function wired to a loopback AWS server, with the web server scenario ready to arrange.</summary>
+internal sealed class RemediationHarness : IAsyncDisposable
+{
+    public const string WebGroup = "sg-0f3c6a1e2b4d58a90";
+
+    private RemediationHarness(FakeAwsServer server, TimeProvider? time)
+    {
+        Server = server;
+        Function = new RevokeFunction(new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
+            time ?? TimeProvider.System, LogOutput));
+    }
+
+    public FakeAwsServer Server { get; }
+    public RevokeFunction Function { get; }
+    public StringWriter LogOutput { get; } = new();
+
+    public static async Task<RemediationHarness> StartAsync(TimeProvider? time = null, int seed = 1234) => new(await FakeAwsServer.StartAsync(seed), time);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    /// <summary>The walkthrough: HTTPS open to the world, then a person adds SSH from one address through the EC2 API.</summary>
+    public async Task<string> WebServerWithSshAsync(string cidr = "203.0.113.7/32")
+    {
+        Server.Ec2.AddGroup(WebGroup, "Web Server Security Group", "Allow HTTPS from anywhere");
+        Server.Ec2.AddIngress(WebGroup, "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"), "HTTPS from anywhere");
+        Server.Ec2.AddIngress(WebGroup, "tcp", 443, 443, Ec2Source.Ipv6("::/0"), "HTTPS from anywhere");
+        using var ec2 = Ec2WireTests.Client(Server);
+        var added = await ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = WebGroup,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = cidr, Description = "SSH from my laptop" }] }],
+        }, TestContext.Current.CancellationToken);
+        return added.SecurityGroupRules.Single().SecurityGroupRuleId;
+    }
+
+    public Task<RemediationOutcome> RunAsync(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null) =>
+        Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId)), TestContext.Current.CancellationToken);
+
+    public static string Input(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null) =>
+        new JsonObject
+        {
+            ["SecurityGroupId"] = groupId,
+            ["Mode"] = mode,
+            ["RuleParameters"] = ruleParameters,
+            ["AccountId"] = accountId,
+            ["Region"] = "us-east-1",
+            ["AutomationExecutionId"] = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        }.ToJsonString();
+
+    public int Ec2Calls() => Server.Calls.Count(c => c.Service == "ec2");
+}

@@ -1,0 +1,323 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.FakeAws.Infrastructure;
+using SgConfigRule.Remediation;
+
+namespace SgConfigRule.Tests.Remediation;
+
+/// <summary>The revoke function against the loopback EC2 and CloudTrail endpoints: exactly the disallowed rules go.</summary>
+public class RevokeFunctionTests
+{
+    [Fact]
+    public async Task The_web_server_remediation_removes_the_SSH_rule_and_nothing_else_and_names_who_added_it()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        harness.Server.ClearCalls();
+
+        var outcome = await harness.RunAsync();
+
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        var revoked = Assert.Single(outcome.Revoked);
+        Assert.Equal((ssh, "tcp", 22, 22, "203.0.113.7/32", "SSH from my laptop"), (revoked.RuleId, revoked.Protocol, revoked.FromPort, revoked.ToPort, revoked.Source, revoked.Description));
+        var rules = harness.Server.Ec2.Rules(RemediationHarness.WebGroup);
+        Assert.Equal(2, rules.Count);
+        Assert.All(rules, r => Assert.Equal(443, r.FromPort));
+        Assert.DoesNotContain(rules, r => r.RuleId == ssh);
+
+        Assert.Equal(4, harness.Ec2Calls());
+        Assert.Equal(["DescribeSecurityGroups", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "DescribeSecurityGroupRules"],
+            harness.Server.Calls.Where(c => c.Service == "ec2").Select(c => c.Operation));
+
+        Assert.Equal(AttributionStatus.Found, outcome.Attribution);
+        Assert.False(outcome.AttributionPending);
+        Assert.Equal("arn:aws:iam::111122223333:user/alice", revoked.AddedBy!.Principal);
+        Assert.Equal("198.51.100.23", revoked.AddedBy.SourceIpAddress);
+        Assert.Contains("added by arn:aws:iam::111122223333:user/alice from 198.51.100.23", outcome.Text);
+        Assert.Equal("SgConfigRule removed tcp/22 from 203.0.113.7/32 on sg-0f3c6a1e2b4d58a90 (Web Server Security Group)", outcome.Subject);
+        Assert.True(outcome.Subject.Length < 100);
+    }
+
+    [Fact]
+    public async Task Running_it_twice_succeeds_twice()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        Assert.Equal(RemediationStatus.Revoked, (await harness.RunAsync()).Status);
+        var second = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.NothingToRevoke, second.Status);
+        Assert.Empty(second.Revoked);
+        Assert.Contains("nothing to remove", second.Text);
+        Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
+
+    [Fact]
+    public async Task The_restore_command_puts_back_exactly_what_was_removed()
+    {
+        Assert.True(File.Exists("/usr/bin/aws"), "the AWS CLI (Debian package awscli) is missing: ./test.sh installs it");
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync();
+        Assert.StartsWith("aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-0f3c6a1e2b4d58a90 --ip-permissions '", outcome.RestoreCommand);
+
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", outcome.RestoreCommand + " --endpoint-url " + harness.Server.Url + " --output json"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
+        start.Environment["AWS_ACCESS_KEY_ID"] = SgConfigRule.FakeAws.FakeAwsServer.AccessKey;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = SgConfigRule.FakeAws.FakeAwsServer.SecretKey;
+        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent";
+        start.Environment["PYENV_VERSION"] = "system";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(process.ExitCode == 0, stderr);
+
+        var restored = harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Single(r => r.FromPort == 22);
+        Assert.Equal(("tcp", 22, 22, "203.0.113.7/32", "SSH from my laptop"), (restored.Protocol, restored.FromPort, restored.ToPort, restored.Source.CidrIpv4, restored.Description));
+    }
+
+    [Fact]
+    public async Task Dry_run_revokes_nothing_and_reports_what_it_would()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync(mode: "DryRun");
+        Assert.Equal(RemediationStatus.DryRun, outcome.Status);
+        Assert.Empty(outcome.Revoked);
+        Assert.Equal(ssh, Assert.Single(outcome.WouldRevoke).RuleId);
+        Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+        Assert.StartsWith("SgConfigRule dry run: would remove 1 inbound rule on sg-0f3c6a1e2b4d58a90", outcome.Subject);
+        Assert.Null(outcome.RestoreCommand);
+    }
+
+    [Fact]
+    public async Task A_deleted_group_is_a_success_that_says_so()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var outcome = await harness.RunAsync(groupId: "sg-00000000000000dea");
+        Assert.Equal(RemediationStatus.GroupNotFound, outcome.Status);
+        Assert.Contains("no longer exists", outcome.Text);
+    }
+
+    [Fact]
+    public async Task A_group_exempted_since_the_evaluation_is_left_alone()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:exempt", $"{DateTime.UtcNow.AddDays(3):yyyy-MM-dd} CHG-42");
+        var outcome = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.Exempt, outcome.Status);
+        Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+    }
+
+    [Fact]
+    public async Task A_rule_removed_by_someone_else_just_before_the_revoke_is_already_revoked()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        harness.Server.BeforeDispatch = (service, operation) =>
+        {
+            if (operation == "RevokeSecurityGroupIngress") harness.Server.Ec2.RemoveRule(RemediationHarness.WebGroup, ssh);
+            return Task.CompletedTask;
+        };
+        var outcome = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.AlreadyRevoked, outcome.Status);
+        Assert.Empty(outcome.Revoked);
+        Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
+
+    [Fact]
+    public async Task Only_the_disallowed_source_of_a_permission_goes()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        harness.Server.Ec2.AddGroup("sg-0a0a0a0a0a0a0a0a0", "mixed");
+        var office = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.Ipv4("10.0.0.0/8"), "office");
+        var world = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "anyone");
+        var v6 = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.Ipv6("::/0"), "anyone v6");
+        var peer = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.Group("sg-0b0b0b0b0b0b0b0b0"), "bastion");
+        var outcome = await harness.RunAsync(groupId: "sg-0a0a0a0a0a0a0a0a0", ruleParameters: """{"sourceScope":"public"}""");
+        Assert.Equal([world.RuleId, v6.RuleId], outcome.Revoked.Select(r => r.RuleId));
+        Assert.Equal([office.RuleId, peer.RuleId], harness.Server.Ec2.Rules("sg-0a0a0a0a0a0a0a0a0").Select(r => r.RuleId));
+    }
+
+    [Fact]
+    public async Task Referenced_groups_are_revoked_under_scope_all_and_restorable()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        harness.Server.Ec2.AddGroup("sg-0a0a0a0a0a0a0a0a0", "db");
+        harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.Group("sg-0b0b0b0b0b0b0b0b0", "444455556666"), "bastion in the shared account");
+        var outcome = await harness.RunAsync(groupId: "sg-0a0a0a0a0a0a0a0a0", ruleParameters: """{"sourceScope":"all"}""");
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        var permissions = JsonNode.Parse(outcome.RestoreCommand![(outcome.RestoreCommand!.IndexOf('\'', StringComparison.Ordinal) + 1)..^1])!;
+        Assert.Equal("sg-0b0b0b0b0b0b0b0b0", permissions[0]!["UserIdGroupPairs"]![0]!["GroupId"]!.GetValue<string>());
+        Assert.Equal("444455556666", permissions[0]!["UserIdGroupPairs"]![0]!["UserId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Prefix_lists_are_revoked_only_when_resolved_never_when_unknown()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        harness.Server.Ec2.AddGroup("sg-0a0a0a0a0a0a0a0a0", "lists");
+        var leaky = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.PrefixList("pl-0a1b2c3d4e5f67890"));
+        var unknown = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.PrefixList("pl-0fedcba9876543210"));
+        var vpn = harness.Server.Ec2.AddIngress("sg-0a0a0a0a0a0a0a0a0", "tcp", 22, 22, Ec2Source.PrefixList("pl-11111111"));
+        harness.Server.Ec2.AddPrefixList("pl-0a1b2c3d4e5f67890", "partners", FakeEc2.DefaultAccount, ("198.51.100.0/24", null));
+        harness.Server.Ec2.AddPrefixList("pl-11111111", "corp-vpn", FakeEc2.DefaultAccount, ("10.8.0.0/16", null));
+
+        var outcome = await harness.RunAsync(groupId: "sg-0a0a0a0a0a0a0a0a0", ruleParameters: """{"sourceScope":"public"}""");
+
+        Assert.Equal(leaky.RuleId, Assert.Single(outcome.Revoked).RuleId);
+        Assert.Equal(unknown.RuleId, Assert.Single(outcome.Skipped).RuleId);
+        Assert.Equal([unknown.RuleId, vpn.RuleId], harness.Server.Ec2.Rules("sg-0a0a0a0a0a0a0a0a0").Select(r => r.RuleId));
+        Assert.Contains("could not be resolved", outcome.Text);
+    }
+
+    [Fact]
+    public async Task Throttling_is_retried_and_the_remediation_completes()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Faults.Add(FaultRule.Count("ec2", "RevokeSecurityGroupIngress", FaultKind.Throttle, 2));
+        harness.Server.Faults.Add(FaultRule.Count("ec2", "DescribeSecurityGroupRules", FaultKind.Throttle, 1));
+        var outcome = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
+
+    [Fact]
+    public async Task Two_remediations_of_one_group_at_the_same_time_both_succeed_and_revoke_once()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        var outcomes = await Task.WhenAll(harness.RunAsync(), harness.RunAsync());
+        Assert.All(outcomes, o => Assert.NotEqual(RemediationStatus.Failed, o.Status));
+        Assert.Equal(1, outcomes.Count(o => o.Revoked.Any(r => r.RuleId == ssh)));
+        Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
+
+    [Theory]
+    [InlineData("""{"SecurityGroupId":"sg-xyz","Mode":"Revoke"}""", "SecurityGroupId: 'sg-xyz' is not a security group id")]
+    [InlineData("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Delete"}""", "Mode: 'Delete' is not one of Revoke, DryRun, Attribute")]
+    [InlineData("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","RuleParameters":"{\"blockedport\":\"22\"}"}""", "RuleParameters: rule parameter 'blockedport'")]
+    [InlineData("""{"Mode":"Revoke"}""", "SecurityGroupId: is required")]
+    [InlineData("""not json""", "invalid input")]
+    public async Task Bad_input_fails_with_the_field_named_and_changes_nothing(string input, string error)
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.ClearCalls();
+        var outcome = await harness.Function.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(input), TestContext.Current.CancellationToken);
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains(error, outcome.Error);
+        Assert.Empty(harness.Server.Calls);
+        Assert.Contains("FAILED", outcome.Subject);
+    }
+
+    [Fact]
+    public async Task When_EC2_keeps_failing_the_outcome_is_Failed_with_the_error_and_nothing_is_revoked()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Faults.Add(FaultRule.Always("ec2", "RevokeSecurityGroupIngress", FaultKind.ServerError));
+        var outcome = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("EC2 error InternalError (HTTP 500)", outcome.Error);
+        Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
+
+    [Fact]
+    public async Task A_revoke_that_does_not_take_effect_fails_verification()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        harness.Server.Ec2.RevokeIsNoOp = true;
+        var outcome = await harness.RunAsync();
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains($"verification failed: {ssh} still present", outcome.Error);
+    }
+
+    [Fact]
+    public async Task When_CloudTrail_lags_the_message_says_so_and_the_late_attribution_finds_the_actor()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        harness.Server.CloudTrailDelay = TimeSpan.FromMinutes(10);
+        await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync();
+        Assert.Equal((RemediationStatus.Revoked, AttributionStatus.NotYetAvailable, true), (outcome.Status, outcome.Attribution, outcome.AttributionPending));
+        Assert.Contains("not in CloudTrail yet", outcome.Text);
+        Assert.Contains("https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events?ResourceName=sg-0f3c6a1e2b4d58a90", outcome.Text);
+
+        harness.Server.CloudTrail.Now = () => DateTime.UtcNow.AddMinutes(11);
+        var input = JsonNode.Parse(RemediationHarness.Input(mode: "Attribute"))!.AsObject();
+        input["RevokedRules"] = outcome.RevokedRules;
+        var followUp = await harness.Function.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(input.ToJsonString()), TestContext.Current.CancellationToken);
+        Assert.Equal((RemediationStatus.Attributed, AttributionStatus.Found), (followUp.Status, followUp.Attribution));
+        Assert.Equal("arn:aws:iam::111122223333:user/alice", followUp.Revoked.Single().AddedBy!.Principal);
+        Assert.StartsWith("SgConfigRule: who added the rules removed on sg-0f3c6a1e2b4d58a90", followUp.Subject);
+        Assert.NotNull(followUp.RestoreCommand);
+    }
+
+    [Fact]
+    public async Task Older_CloudTrail_records_without_rule_ids_are_matched_by_permission()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        harness.Server.Ec2.AddGroup(RemediationHarness.WebGroup, "web");
+        var rule = harness.Server.Ec2.AddIngress(RemediationHarness.WebGroup, "tcp", 3389, 3389, Ec2Source.Ipv4("0.0.0.0/0"));
+        harness.Server.CloudTrail.Add(SgConfigRule.FakeAws.CloudTrail.CloudTrailRecords.AuthorizeIngress(RemediationHarness.WebGroup, [rule],
+            "arn:aws:sts::111122223333:assumed-role/Admin/bob", "ASIAEXAMPLE", "192.0.2.10", DateTime.UtcNow.AddDays(-30), withRuleIds: false));
+        var outcome = await harness.RunAsync();
+        Assert.Equal("arn:aws:sts::111122223333:assumed-role/Admin/bob", outcome.Revoked.Single().AddedBy!.Principal);
+    }
+
+    [Fact]
+    public async Task In_organization_mode_the_function_acts_as_the_member_role()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.ClearCalls();
+        var outcome = await harness.RunAsync(ruleParameters: """{"executionRoleName":"SgConfigRuleMember"}""", accountId: "444455556666");
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal("arn:aws:iam::444455556666:role/SgConfigRuleMember", harness.Server.Sts.AssumeRoleCalls.Single().RoleArn);
+        Assert.All(harness.Server.Calls.Where(c => c.Service is "ec2" or "cloudtrail"), c => Assert.Equal("444455556666", harness.Server.Credentials.AccountOf(c.AccessKey!)));
+    }
+
+    [Fact]
+    public async Task The_message_is_SNS_json_with_text_for_people_and_JSON_for_machines()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync();
+        var structure = JsonNode.Parse(outcome.Message)!.AsObject();
+        Assert.Equal(outcome.Text, structure["default"]!.GetValue<string>());
+        Assert.Equal(outcome.Text, structure["email"]!.GetValue<string>());
+        foreach (var protocol in new[] { "email-json", "sqs", "lambda", "http", "https", "firehose" })
+        {
+            var machine = JsonNode.Parse(structure[protocol]!.GetValue<string>())!;
+            Assert.Equal("Revoked", machine["Status"]!.GetValue<string>());
+            Assert.Equal(ssh, machine["Revoked"]![0]!["RuleId"]!.GetValue<string>());
+            Assert.Equal("arn:aws:iam::111122223333:user/alice", machine["Revoked"]![0]!["AddedBy"]!["Principal"]!.GetValue<string>());
+        }
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(outcome.Message) < 262_144);
+    }
+
+    [Fact]
+    public async Task The_stream_handler_answers_with_the_outcome_and_logs_one_line()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(RemediationHarness.Input()));
+        using var output = await harness.Function.HandleAsync(input);
+        var outcome = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("Revoked", outcome.GetProperty("Status").GetString());
+        var log = JsonNode.Parse(harness.LogOutput.ToString().Trim())!;
+        Assert.Equal(("remediation", "Revoked", 1), (log["event"]!.GetValue<string>(), log["status"]!.GetValue<string>(), log["revoked"]!.GetValue<int>()));
+        Assert.DoesNotContain(SgConfigRule.FakeAws.FakeAwsServer.SecretKey, harness.LogOutput.ToString());
+    }
+}
