@@ -9,16 +9,27 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results=.test-results
 rm -rf "$results"
 
-# Debian packages the tests use: python3-botocore is the independent SigV4 implementation our signer is checked
-# against (run with Debian's /usr/bin/python3, not a pyenv one).
+# What the tests use besides .NET, installed when missing:
+# - Debian packages (run with Debian's /usr/bin/python3, not a pyenv one): python3-botocore, the independent SigV4
+#   implementation our signer is checked against; python3-jsonschema and python3-yaml, which validate the SSM document;
+#   awscli, which runs the restore command of a remediation notification;
+# - npm packages in tests/tools (package-lock.json pins them): the Automation document JSON schema.
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "$@" >/dev/null
 }
-if ! /usr/bin/python3 -c 'import botocore' 2>/dev/null; then
-  echo "installing python3-botocore"
-  apt_install python3-botocore || echo "warning: could not install python3-botocore; the signing cross-check will fail"
+missing=()
+/usr/bin/python3 -c 'import botocore' 2>/dev/null || missing+=(python3-botocore)
+/usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null || missing+=(python3-jsonschema python3-yaml)
+[ -x /usr/bin/aws ] || missing+=(awscli)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; tests that need them will fail"
+fi
+if [ ! -d tests/tools/node_modules ]; then
+  echo "installing the npm test tools"
+  (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed in tests/tools; tests that need it will fail"
 fi
 
 if ! dotnet build SgConfigRule.sln -c Release -nologo -clp:ErrorsOnly; then

@@ -108,6 +108,7 @@ public sealed class RevokeFunction
         return Outcome(request, region, now, cloudTrailUrl) with
         {
             Status = result.Status,
+            AccountId = request.AccountId ?? result.Group?.OwnerId,
             GroupName = result.Group?.GroupName,
             VpcId = result.Group?.VpcId,
             Revoked = revoked,

@@ -29,7 +29,18 @@ public static class InvokeCommand
         var rule = new Command("rule", "Run the Config rule function on an event, as AWS Config would.") { eventFile, parameters, region, profile };
         rule.SetAction((result, cancellationToken) => RunRuleAsync(result.GetValue(eventFile)!, result.GetValue(parameters),
             result.GetValue(region), result.GetValue(profile), terminal, cancellationToken));
-        return new Command("invoke", "Run a function of SgConfigRule in-process against AWS or an AWS-compatible endpoint.") { rule };
+
+        var payloadFile = new Argument<string>("PAYLOAD")
+        {
+            Description = "The revoke function's input as JSON (a file, or '-'): {\"SecurityGroupId\", \"Mode\": \"Revoke\"|\"DryRun\", \"RuleParameters\"}.",
+        };
+        var remediationRegion = new Option<string?>("--region") { Description = "The region (default: AWS_REGION or the profile's)." };
+        var remediationProfile = new Option<string?>("--profile") { Description = "A named profile from the shared AWS config files." };
+        var remediation = new Command("remediation", "Run the revoke function on a payload, as the SSM document would.") { payloadFile, remediationRegion, remediationProfile };
+        remediation.SetAction((result, cancellationToken) => RunRemediationAsync(result.GetValue(payloadFile)!, result.GetValue(remediationRegion),
+            result.GetValue(remediationProfile), terminal, cancellationToken));
+
+        return new Command("invoke", "Run a function of SgConfigRule in-process against AWS or an AWS-compatible endpoint.") { rule, remediation };
     }
 
     private static async Task<int> RunRuleAsync(string eventFile, string? parametersText, string? region, string? profile,
@@ -71,6 +82,28 @@ public static class InvokeCommand
         }
     }
 
+    /// <summary>Exit 0 for every successful status (including nothing to do), 1 for Failed, 2 for usage errors.</summary>
+    private static async Task<int> RunRemediationAsync(string payloadFile, string? region, string? profile, Terminal terminal, CancellationToken cancellationToken)
+    {
+        byte[] payload;
+        SgConfigRule.Remediation.RevokeFunction function;
+        try
+        {
+            payload = ReadEvent(payloadFile, terminal);
+            function = new SgConfigRule.Remediation.RevokeFunction(new SgConfigRule.Remediation.RemediationRuntime(CliAws.Options(region, profile), TimeProvider.System, terminal.Error));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliUsageException)
+        {
+            terminal.Error.WriteLine($"error: {payloadFile}: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        var outcome = await function.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
+        terminal.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(outcome, RemediationOutcomeJson.Indented));
+        if (outcome.Status != SgConfigRule.Remediation.RemediationStatus.Failed) return ExitCodes.Clean;
+        terminal.Error.WriteLine($"error: the remediation failed: {outcome.Error}");
+        return InvocationFailed;
+    }
+
     private static byte[] ReadEvent(string eventFile, Terminal terminal)
     {
         if (eventFile != "-") return File.ReadAllBytes(eventFile);
@@ -89,4 +122,13 @@ public static class InvokeCommand
         node["ruleParameters"] = text;
         return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
     }
+}
+
+/// <summary>The outcome printed readably (the function's own context writes it compactly).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SgConfigRule.Remediation.RemediationOutcome))]
+internal sealed partial class RemediationOutcomeJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SgConfigRule.Remediation.RemediationOutcome> Indented => Default.RemediationOutcome;
 }

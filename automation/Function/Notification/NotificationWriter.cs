@@ -17,6 +17,14 @@ public static class NotificationWriter
     public const int MaxSubjectLength = 99;
     private const string Product = "SgConfigRule";
 
+    // Machine subscribers read JSON, not HTML: quotes and apostrophes stay readable in the restore command.
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<MachineMessage> MachineJson =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<MachineMessage>)new JsonSerializerOptions(RemediationJsonContext.Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            TypeInfoResolver = RemediationJsonContext.Default,
+        }.GetTypeInfo(typeof(MachineMessage));
+
     public static RemediationOutcome Complete(RemediationOutcome outcome, PolicyParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -43,7 +51,7 @@ public static class NotificationWriter
             AutomationExecutionId = outcome.AutomationExecutionId,
             Error = outcome.Error,
         };
-        var json = JsonSerializer.Serialize(machine, RemediationJsonContext.Default.MachineMessage);
+        var json = JsonSerializer.Serialize(machine, MachineJson);
         var structure = new JsonObject { ["default"] = text, ["email"] = text };
         foreach (var protocol in new[] { "email-json", "sqs", "lambda", "http", "https", "firehose" }) structure[protocol] = json;
         return outcome with { Subject = subject, Text = text, Message = structure.ToJsonString() };

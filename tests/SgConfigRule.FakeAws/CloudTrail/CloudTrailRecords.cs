@@ -11,11 +11,11 @@ namespace SgConfigRule.FakeAws.CloudTrail;
 public static class CloudTrailRecords
 {
     public static TrailEvent AuthorizeIngress(string groupId, IReadOnlyList<Ec2Rule> rules, string principalArn, string accessKeyId,
-                                              string sourceIp, DateTime time, string region = "us-east-1", bool withRuleIds = true)
+                                              string sourceIp, DateTime time, string region = "us-east-1", bool withRuleIds = true, string? eventId = null)
     {
         var account = principalArn.Split(':') is { Length: > 4 } parts ? parts[4] : FakeEc2.DefaultAccount;
         var userName = principalArn[(principalArn.LastIndexOf('/') + 1)..];
-        var eventId = Guid.NewGuid().ToString();
+        eventId ??= Guid.NewGuid().ToString();
         var permissions = new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject
         {
             ["ipProtocol"] = r.Protocol,

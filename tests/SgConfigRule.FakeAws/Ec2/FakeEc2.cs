@@ -122,6 +122,11 @@ public sealed class FakeEc2
         lock (gate) return groups.GetValueOrDefault(groupId);
     }
 
+    public void ClearPrefixLists()
+    {
+        lock (gate) prefixLists.Clear();
+    }
+
     public void AddPrefixList(string prefixListId, string name, string ownerId, params (string Cidr, string? Description)[] entries)
     {
         lock (gate)

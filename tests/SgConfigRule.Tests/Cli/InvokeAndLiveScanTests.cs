@@ -100,4 +100,39 @@ public class InvokeAndLiveScanTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error);
     }
+
+    [Fact]
+    public async Task Invoke_remediation_revokes_the_web_server_SSH_rule_and_succeeds_again_when_run_twice()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
+        server.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
+        server.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("203.0.113.7/32"), "SSH from my laptop");
+        var payload = WriteTemp("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","RuleParameters":"{}"}""");
+
+        var first = await RunAsync(server, null, "invoke", "remediation", payload);
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Equal("Revoked", JsonNode.Parse(first.Out)!["Status"]!.GetValue<string>());
+        Assert.Equal(443, server.Ec2.Rules("sg-0f3c6a1e2b4d58a90").Single().FromPort);
+
+        var second = await RunAsync(server, null, "invoke", "remediation", payload);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("NothingToRevoke", JsonNode.Parse(second.Out)!["Status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Invoke_remediation_exits_1_when_the_function_fails()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        var run = await RunAsync(server, """{"SecurityGroupId":"not-a-group"}""", "invoke", "remediation", "-");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("SecurityGroupId: 'not-a-group' is not a security group id", run.Error);
+    }
+
+    private static string WriteTemp(string content)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("sgcr-payload-").FullName, "payload.json");
+        File.WriteAllText(path, content);
+        return path;
+    }
 }

@@ -25,6 +25,9 @@ public sealed partial class AutomationRunner(string documentPath)
     public string AccountId { get; init; } = "111122223333";
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>Called for each <c>aws:sleep</c> with its duration, instead of waiting (tests move their clocks here).</summary>
+    public Action<TimeSpan>? OnSleep { get; set; }
+
     public sealed record Publish(string TopicArn, string Subject, string Message, string? MessageStructure, IReadOnlyDictionary<string, string> Attributes);
 
     public sealed record StepRun(string Name, string Action, bool Succeeded, string? Error);
@@ -81,7 +84,7 @@ public sealed partial class AutomationRunner(string documentPath)
                         "aws:invokeLambdaFunction" => await InvokeAsync(inputs, Resolve, payloads),
                         "aws:executeScript" => RunScript(inputs, Resolve),
                         "aws:executeAwsApi" => CallApi(inputs, Resolve, published),
-                        "aws:sleep" => Sleep(inputs, Interpolate, sleeps),
+                        "aws:sleep" => Sleep(inputs, Interpolate, sleeps, OnSleep),
                         "aws:branch" => branchTarget = Branch(inputs, Resolve),
                         _ => throw new NotSupportedException($"action {action} is not supported by the test runner"),
                     };
@@ -240,11 +243,14 @@ public sealed partial class AutomationRunner(string documentPath)
         return JsonNode.Parse(new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() }.ToJsonString());
     }
 
-    private static object? Sleep(YamlMappingNode inputs, Func<string, string> interpolate, List<string> sleeps)
+    private static object? Sleep(YamlMappingNode inputs, Func<string, string> interpolate, List<string> sleeps, Action<TimeSpan>? onSleep)
     {
         var duration = interpolate(Scalar(inputs, "Duration")!);
-        if (!Regex.IsMatch(duration, "^PT([0-9]+H)?([0-9]+M)?([0-9]+S)?$")) throw new InvalidOperationException($"Duration '{duration}' is not ISO 8601");
+        var match = Regex.Match(duration, "^PT(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?$");
+        if (!match.Success) throw new InvalidOperationException($"Duration '{duration}' is not ISO 8601");
+        int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
         sleeps.Add(duration);
+        onSleep?.Invoke(new TimeSpan(Part(1), Part(2), Part(3)));
         return null;
     }
 
