@@ -13,7 +13,8 @@ rm -rf "$results"
 # - Debian packages (run with Debian's /usr/bin/python3, not a pyenv one): python3-botocore, the independent SigV4
 #   implementation our signer is checked against; python3-jsonschema and python3-yaml, which validate the SSM document;
 #   awscli, which runs the restore command of a remediation notification;
-# - npm packages in tests/tools (package-lock.json pins them): the Automation document JSON schema.
+# - npm packages in tests/tools (package-lock.json pins them): the Automation document JSON schema, and cfn-lint
+#   (patch-cfn-lint.js feeds it the current CloudFormation resource specification of @aws-cdk/cfnspec).
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -27,9 +28,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; tests that need them will fail"
 fi
-if [ ! -d tests/tools/node_modules ]; then
+# The stamp makes a clone that already has node_modules reinstall when package-lock.json changes.
+if ! cmp -s tests/tools/package-lock.json tests/tools/node_modules/.sgcr-installed-lock.json; then
   echo "installing the npm test tools"
-  (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed in tests/tools; tests that need it will fail"
+  if (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error); then
+    cp tests/tools/package-lock.json tests/tools/node_modules/.sgcr-installed-lock.json
+    rm -rf tests/tools/cfn-lint-patched
+  else
+    echo "warning: npm ci failed in tests/tools; tests that need it will fail"
+  fi
+fi
+if [ -d tests/tools/node_modules/cfn-lint ] && [ ! -d tests/tools/cfn-lint-patched ]; then
+  node tests/tools/patch-cfn-lint.js || echo "warning: could not patch cfn-lint; the template tests will fail"
 fi
 
 if ! dotnet build SgConfigRule.sln -c Release -nologo -clp:ErrorsOnly; then

@@ -60,6 +60,12 @@ public static class RemediationStatus
     public const string AlreadyRevoked = "AlreadyRevoked";
     public const string GroupNotFound = "GroupNotFound";
     public const string Exempt = "Exempt";
+
+    /// <summary>
+    /// The group carries the exemption tag, but the exemption is expired or malformed — and IAM denies revoking groups
+    /// with that tag (the deployment's protection): people must renew or remove the tag. Nothing was changed.
+    /// </summary>
+    public const string BlockedByExemptionTag = "BlockedByExemptionTag";
     public const string Attributed = "Attributed";
     public const string Failed = "Failed";
 }

@@ -15,7 +15,8 @@ namespace SgConfigRule.Remediation;
 /// Four EC2 calls in the ordinary case (describe group, describe rules, revoke, describe rules). Never revokes a rule
 /// the policy allows: a rule whose prefix list cannot be resolved is left alone and reported.
 /// </summary>
-internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, PrefixListCache prefixLists, TimeProvider time)
+internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, PrefixListCache prefixLists, TimeProvider time,
+                                 bool exemptionTagProtectedByIam = false)
 {
     private const int MaxRounds = 3;
 
@@ -60,6 +61,12 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
             if (dryRun)
             {
                 return new Result(RemediationStatus.DryRun, group, [], revocable, skipped, [], null);
+            }
+            if (exemptionTagProtectedByIam && parameters.ExemptionTagKey is { } tagKey && group.FindTag(tagKey) is not null)
+            {
+                // IAM would refuse the revoke; say why instead of failing into a remediation exception.
+                return new Result(RemediationStatus.BlockedByExemptionTag, group, [], revocable, skipped, revocable.Concat(skipped).ToList(),
+                    $"{evaluation.Exemption.Note}. The deployment denies revoking groups tagged {tagKey}: renew the exemption or remove the tag.");
             }
             try
             {

@@ -92,7 +92,7 @@ public sealed class RevokeFunction
 
         using var ec2 = AwsClients.Ec2(aws);
         using var prefixLists = new PrefixListCache(() => ec2);
-        var result = await new Revocation(ec2, request.Parameters, prefixLists, runtime.Time)
+        var result = await new Revocation(ec2, request.Parameters, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam)
             .RunAsync(request.SecurityGroupId, region, request.Mode == RemediationMode.DryRun, cancellationToken).ConfigureAwait(false);
 
         var concerned = result.Revoked.Count > 0 ? result.Revoked : result.WouldRevoke;
@@ -227,5 +227,13 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
 {
     public TimeSpan AttributionBudget { get; init; } = TimeSpan.FromSeconds(10);
 
-    public static RemediationRuntime FromEnvironment() => new(new AwsClientOptions(), TimeProvider.System, Console.Out);
+    /// <summary>The deployment denies revoking groups that carry the exemption tag (set by the template as an environment variable).</summary>
+    public bool ExemptionTagProtectedByIam { get; init; }
+
+    public const string ExemptionTagProtectedVariable = "SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM";
+
+    public static RemediationRuntime FromEnvironment() => new(new AwsClientOptions(), TimeProvider.System, Console.Out)
+    {
+        ExemptionTagProtectedByIam = string.Equals(Environment.GetEnvironmentVariable(ExemptionTagProtectedVariable), "true", StringComparison.OrdinalIgnoreCase),
+    };
 }

@@ -118,6 +118,26 @@ public class RevokeFunctionTests
     }
 
     [Fact]
+    public async Task An_expired_exemption_tag_that_IAM_protects_blocks_the_revoke_with_an_explanation()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:exempt", "2020-01-01 old ticket");
+        var protectedFunction = new RevokeFunction(new RemediationRuntime(SgConfigRule.Tests.Aws.AwsTestSupport.Options(harness.Server), TimeProvider.System, TextWriter.Null)
+        {
+            ExemptionTagProtectedByIam = true,
+        });
+        var blocked = await protectedFunction.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(RemediationHarness.Input()), TestContext.Current.CancellationToken);
+        Assert.Equal(RemediationStatus.BlockedByExemptionTag, blocked.Status);
+        Assert.Single(blocked.Remaining);
+        Assert.Contains("Exemption expired 2020-01-01", blocked.Note);
+        Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+
+        // Without the IAM protection an expired exemption exempts nothing.
+        Assert.Equal(RemediationStatus.Revoked, (await harness.RunAsync()).Status);
+    }
+
+    [Fact]
     public async Task A_rule_removed_by_someone_else_just_before_the_revoke_is_already_revoked()
     {
         await using var harness = await RemediationHarness.StartAsync();
