@@ -61,6 +61,9 @@ public static class RemediationStatus
     public const string GroupNotFound = "GroupNotFound";
     public const string Exempt = "Exempt";
 
+    /// <summary>The group does not carry the rule's scope tag (it may have been removed since the evaluation). Nothing was changed.</summary>
+    public const string OutOfScope = "OutOfScope";
+
     /// <summary>
     /// The group carries the exemption tag, but the exemption is expired or malformed — and IAM denies revoking groups
     /// with that tag (the deployment's protection): people must renew or remove the tag. Nothing was changed.

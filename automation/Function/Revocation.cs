@@ -45,6 +45,10 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
             group = item.Group;
             var catalog = await prefixLists.CatalogForAsync([group], parameters, cancellationToken).ConfigureAwait(false);
             var evaluation = Evaluator.Evaluate(group, parameters, time.GetUtcNow(), catalog);
+            if (Evaluator.OutsideScope(group, parameters) is { } outside && revoked.Count == 0)
+            {
+                return new Result(RemediationStatus.OutOfScope, group, [], [], [], [], outside);
+            }
             if (evaluation.Exemption.IsExempt && revoked.Count == 0)
             {
                 return new Result(RemediationStatus.Exempt, group, [], [], [], [], evaluation.Exemption.Note);

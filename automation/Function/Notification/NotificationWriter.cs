@@ -92,6 +92,7 @@ public static class NotificationWriter
         RemediationStatus.AlreadyRevoked => "already removed",
         RemediationStatus.GroupNotFound => "group deleted",
         RemediationStatus.Exempt => "exempt",
+        RemediationStatus.OutOfScope => "outside the rule's scope",
         RemediationStatus.BlockedByExemptionTag => "exemption tag expired, revoke denied",
         _ => status,
     };
@@ -109,6 +110,7 @@ public static class NotificationWriter
             RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} already removed (by another run or a person).",
             RemediationStatus.GroupNotFound => $"{Product} did not change security group {o.SecurityGroupId}: it no longer exists.",
             RemediationStatus.Exempt => $"{Product} did not change security group {group}: it carries a valid exemption tag.",
+            RemediationStatus.OutOfScope => $"{Product} did not change security group {group}: it is outside the rule's tag scope ({o.Note}).",
             RemediationStatus.BlockedByExemptionTag => $"{Product} could not change security group {group}: its exemption tag is no longer valid, but the deployment forbids revoking tagged groups. Renew the exemption or remove the tag.",
             _ => $"{Product} could NOT remediate security group {group}.",
         });

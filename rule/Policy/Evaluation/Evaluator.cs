@@ -25,6 +25,10 @@ public static class Evaluator
     public static Evaluation Evaluate(SecurityGroup group, PolicyParameters parameters, DateTimeOffset at,
                                       PrefixListCatalog? prefixLists = null)
     {
+        if (OutsideScope(group, parameters) is { } outside)
+        {
+            return new Evaluation(Compliance.NotApplicable, Annotation.Fit(outside), [], ExemptionStatus.None);
+        }
         var findings = FindDisallowed(group, parameters, prefixLists ?? PrefixListCatalog.Empty);
         var exemption = ReadExemption(group, parameters, at);
 
@@ -86,6 +90,19 @@ public static class Evaluator
         return authorized.Covers(ports)
             ? null
             : new Finding(rule, FindingReason.NotAuthorized, authorized.ComplementWithin(ports), unresolved);
+    }
+
+    /// <summary>Why the group is outside the rule's tag scope, or null when it is inside (or there is no scope).</summary>
+    public static string? OutsideScope(SecurityGroup group, PolicyParameters parameters)
+    {
+        if (parameters.ScopeTagKey is not { } key) return null;
+        var value = group.FindTag(key);
+        if (value is null) return $"Outside the rule's scope: no tag {key}";
+        if (parameters.ScopeTagValue is { } wanted && !string.Equals(value, wanted, StringComparison.Ordinal))
+        {
+            return $"Outside the rule's scope: tag {key} is '{value}', the scope is '{wanted}'";
+        }
+        return null;
     }
 
     private static ExemptionStatus ReadExemption(SecurityGroup group, PolicyParameters parameters, DateTimeOffset at)

@@ -54,9 +54,15 @@ public static partial class ParameterParser
                 ParameterNames.TrustedSources => result with { TrustedSources = ParseTrusted(key, value) },
                 ParameterNames.ExemptionTagKey => result with { ExemptionTagKey = ParseTagKey(key, value) },
                 ParameterNames.MaxExemptionDays => result with { MaxExemptionDays = ParseDays(key, value) },
+                ParameterNames.ScopeTagKey => result with { ScopeTagKey = ParseScopeTag(key, value, 128) },
+                ParameterNames.ScopeTagValue => result with { ScopeTagValue = ParseScopeTag(key, value, 256) },
                 ParameterNames.ExecutionRoleName => result with { ExecutionRoleName = ParseRoleName(key, value) },
                 _ => throw UnknownKey(key, value),
             };
+        }
+        if (result.ScopeTagValue is not null && result.ScopeTagKey is null)
+        {
+            throw new ParameterException(ParameterNames.ScopeTagValue, result.ScopeTagValue, $"needs {ParameterNames.ScopeTagKey}: a scope names a tag key, optionally with a value");
         }
         return result;
     }
@@ -125,6 +131,15 @@ public static partial class ParameterParser
         {
             throw new ParameterException(key, value, "tag keys starting with aws: are reserved by AWS and cannot be set on a group");
         }
+        return value;
+    }
+
+    /// <summary>The rule's tag scope (AWS Config's Scope.TagKey / TagValue limits); aws: keys are allowed here, they only select.</summary>
+    private static string? ParseScopeTag(string key, string value, int maxLength)
+    {
+        if (value.Length == 0) return null;
+        if (value.Length > maxLength) throw new ParameterException(key, value, $"has at most {maxLength} characters");
+        if (value != value.Trim()) throw new ParameterException(key, value, "must not start or end with blanks");
         return value;
     }
 

@@ -35,6 +35,16 @@ public sealed record PolicyParameters
     /// <summary>When set, an exemption that ends more than this many days after today (UTC) is refused.</summary>
     public int? MaxExemptionDays { get; init; }
 
+    /// <summary>
+    /// When set, the policy applies only to groups carrying this tag (with <see cref="ScopeTagValue"/> as its value when
+    /// that is set); other groups are NOT_APPLICABLE. The same tag scopes the Config rule's change triggers, and this
+    /// makes the periodic sweep and the remediation honour it too.
+    /// </summary>
+    public string? ScopeTagKey { get; init; }
+
+    /// <summary>The value <see cref="ScopeTagKey"/> must have; null means any value.</summary>
+    public string? ScopeTagValue { get; init; }
+
     /// <summary>Organization mode: the role the functions assume in the event's account. Not a policy setting.</summary>
     public string? ExecutionRoleName { get; init; }
 
@@ -61,6 +71,8 @@ public sealed record PolicyParameters
         if (!TrustedSources.IsEmpty) result.Add(new(ParameterNames.TrustedSources, TrustedSources.ToString()));
         result.Add(new(ParameterNames.ExemptionTagKey, ExemptionTagKey ?? ""));
         if (MaxExemptionDays is { } days) result.Add(new(ParameterNames.MaxExemptionDays, days.ToString(CultureInfo.InvariantCulture)));
+        if (ScopeTagKey is not null) result.Add(new(ParameterNames.ScopeTagKey, ScopeTagKey));
+        if (ScopeTagValue is not null) result.Add(new(ParameterNames.ScopeTagValue, ScopeTagValue));
         if (ExecutionRoleName is not null) result.Add(new(ParameterNames.ExecutionRoleName, ExecutionRoleName));
         return result;
     }
@@ -76,11 +88,13 @@ public static class ParameterNames
     public const string TrustedSources = "trustedSources";
     public const string ExemptionTagKey = "exemptionTagKey";
     public const string MaxExemptionDays = "maxExemptionDays";
+    public const string ScopeTagKey = "scopeTagKey";
+    public const string ScopeTagValue = "scopeTagValue";
     public const string ExecutionRoleName = "executionRoleName";
 
     public static IReadOnlyList<string> All { get; } =
     [
         BlockedPorts, AuthorizedTcpPorts, AuthorizedUdpPorts, SourceScope, TrustedSources, ExemptionTagKey,
-        MaxExemptionDays, ExecutionRoleName,
+        MaxExemptionDays, ScopeTagKey, ScopeTagValue, ExecutionRoleName,
     ];
 }

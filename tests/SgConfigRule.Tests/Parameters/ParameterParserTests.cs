@@ -97,6 +97,16 @@ public class ParameterParserTests
     public void ExecutionRoleName_is_a_role_name() =>
         Assert.Equal("SgConfigRuleMemberRole", ParameterParser.Parse(Q("{'executionRoleName':'SgConfigRuleMemberRole'}")).ExecutionRoleName);
 
+    [Fact]
+    public void A_scope_tag_may_have_a_value_and_an_aws_key()
+    {
+        var p = ParameterParser.Parse(Q("{'scopeTagKey':'aws:cloudformation:stack-name','scopeTagValue':'web'}"));
+        Assert.Equal("aws:cloudformation:stack-name", p.ScopeTagKey);
+        Assert.Equal("web", p.ScopeTagValue);
+        Assert.Null(ParameterParser.Parse(Q("{'scopeTagKey':''}")).ScopeTagKey);
+        Assert.Equal(p, ParameterParser.Parse(System.Text.Json.JsonSerializer.Serialize(p.ToInputParameters().ToDictionary(kv => kv.Key, kv => kv.Value))));
+    }
+
     [Theory]
     [InlineData("{'blockedport':'22'}", "blockedport", "did you mean 'blockedPorts'?")]
     [InlineData("{'BlockedPorts':'22'}", "BlockedPorts", "keys are case-sensitive")]
@@ -117,6 +127,8 @@ public class ParameterParserTests
     [InlineData("{'maxExemptionDays':'30.5'}", "maxExemptionDays", "whole number of days")]
     [InlineData("{'maxExemptionDays':true}", "maxExemptionDays", "must be a string")]
     [InlineData("{'executionRoleName':'arn:aws:iam::111122223333:role/x'}", "executionRoleName", "not an ARN")]
+    [InlineData("{'scopeTagValue':'web'}", "scopeTagValue", "needs scopeTagKey")]
+    [InlineData("{'scopeTagKey':'tier '}", "scopeTagKey", "must not start or end with blanks")]
     public void Bad_parameters_name_the_key_and_the_value(string json, string key, string problem)
     {
         var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(Q(json)));

@@ -118,6 +118,24 @@ public class RevokeFunctionTests
     }
 
     [Fact]
+    public async Task A_group_outside_the_tag_scope_is_left_alone_and_one_inside_is_remediated()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        const string scope = "{\"scopeTagKey\":\"tier\",\"scopeTagValue\":\"web\"}";
+
+        var outside = await harness.RunAsync(ruleParameters: scope);
+        Assert.Equal(RemediationStatus.OutOfScope, outside.Status);
+        Assert.Contains("outside the rule's tag scope (Outside the rule's scope: no tag tier)", outside.Text);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+
+        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "tier", "web");
+        var inside = await harness.RunAsync(ruleParameters: scope);
+        Assert.Equal(RemediationStatus.Revoked, inside.Status);
+        Assert.Single(inside.Revoked);
+    }
+
+    [Fact]
     public async Task An_expired_exemption_tag_that_IAM_protects_blocks_the_revoke_with_an_explanation()
     {
         await using var harness = await RemediationHarness.StartAsync();
