@@ -5,6 +5,7 @@ using Amazon;
 using SgConfigRule.Aws;
 using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Live;
+using SgConfigRule.Policy.Parameters;
 using SgConfigRule.Remediation.Attribution;
 using SgConfigRule.Remediation.Notification;
 
@@ -54,9 +55,10 @@ public sealed class RevokeFunction
         }
 
         RemediationOutcome outcome;
+        var policy = request.Parameters;
         try
         {
-            outcome = await RunAsync(request, now, cancellationToken).ConfigureAwait(false);
+            (outcome, policy) = await RunAsync(request, now, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException or InvalidOperationException
                                   or SgConfigRule.Policy.Parsing.InputException)
@@ -64,22 +66,23 @@ public sealed class RevokeFunction
             outcome = Failure(request.SecurityGroupId, request.Mode.ToString(), request.AccountId, Region(request), request.AutomationExecutionId, now,
                 Describe(e));
         }
-        var completed = NotificationWriter.Complete(outcome, request.Parameters);
+        var completed = NotificationWriter.Complete(outcome, policy);
         Log(completed, watch.Elapsed);
         return completed;
     }
 
-    private async Task<RemediationOutcome> RunAsync(RevokeRequest request, DateTime now, CancellationToken cancellationToken)
+    private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, CancellationToken cancellationToken)
     {
         var region = Region(request);
         var aws = await AccountOptionsAsync(request, region, cancellationToken).ConfigureAwait(false);
         var cloudTrailUrl = CloudTrailUrl(region, request.SecurityGroupId);
+        var policy = request.Parameters;
 
         if (request.Mode == RemediationMode.Attribute)
         {
             var (attributed, status, lookupProblem) = await CloudTrailAttribution.AttributeAsync(AwsClients.CloudTrail(aws), request.SecurityGroupId,
                 request.RevokedRules, now, runtime.AttributionBudget, cancellationToken).ConfigureAwait(false);
-            return Outcome(request, region, now, cloudTrailUrl) with
+            return (Outcome(request, region, now, cloudTrailUrl) with
             {
                 Status = RemediationStatus.Attributed,
                 Revoked = attributed,
@@ -87,12 +90,17 @@ public sealed class RevokeFunction
                 Note = lookupProblem,
                 RestoreCommand = RestoreCommand.For(request.SecurityGroupId, region, attributed),
                 RevokedRules = JsonSerializer.Serialize(attributed.ToList(), RemediationJsonContext.Default.ListRevokedRule),
-            };
+            }, policy);
+        }
+
+        if (request.ConfigRuleName is { } ruleName)
+        {
+            policy = await RulePolicySource.ReadAsync(AwsClients.ConfigService(aws), ruleName, request.Parameters.ExecutionRoleName, cancellationToken).ConfigureAwait(false);
         }
 
         using var ec2 = AwsClients.Ec2(aws);
         using var prefixLists = new PrefixListCache(() => ec2);
-        var result = await new Revocation(ec2, request.Parameters, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam)
+        var result = await new Revocation(ec2, policy, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam)
             .RunAsync(request.SecurityGroupId, region, request.Mode == RemediationMode.DryRun, cancellationToken).ConfigureAwait(false);
 
         var concerned = result.Revoked.Count > 0 ? result.Revoked : result.WouldRevoke;
@@ -105,7 +113,7 @@ public sealed class RevokeFunction
         var (rules, attributionStatus, problem) = attribution;
         var revoked = result.Revoked.Count > 0 ? rules : [];
         var wouldRevoke = result.WouldRevoke.Count > 0 ? rules : [];
-        return Outcome(request, region, now, cloudTrailUrl) with
+        return (Outcome(request, region, now, cloudTrailUrl) with
         {
             Status = result.Status,
             AccountId = request.AccountId ?? result.Group?.OwnerId,
@@ -120,7 +128,7 @@ public sealed class RevokeFunction
             AttributionPending = attributionStatus is AttributionStatus.NotYetAvailable or AttributionStatus.Partial,
             RestoreCommand = RestoreCommand.For(request.SecurityGroupId, region, revoked),
             RevokedRules = JsonSerializer.Serialize(revoked.ToList(), RemediationJsonContext.Default.ListRevokedRule),
-        };
+        }, policy);
     }
 
     private async Task<AwsClientOptions> AccountOptionsAsync(RevokeRequest request, string region, CancellationToken cancellationToken)

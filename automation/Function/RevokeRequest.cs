@@ -32,6 +32,12 @@ public sealed partial record RevokeRequest(
     string? AutomationExecutionId,
     IReadOnlyList<RevokedRule> RevokedRules)
 {
+    /// <summary>
+    /// The AWS Config rule whose InputParameters are the policy (the deployment templates pass it); RuleParameters
+    /// may then only give executionRoleName. Null: the policy is RuleParameters.
+    /// </summary>
+    public string? ConfigRuleName { get; init; }
+
     public static RevokeRequest Parse(JsonElement input)
     {
         if (input.ValueKind != JsonValueKind.Object) throw new RevokeInputException("input", "must be a JSON object");
@@ -77,8 +83,18 @@ public sealed partial record RevokeRequest(
         }
         if (mode == RemediationMode.Attribute && revoked.Count == 0) throw new RevokeInputException(nameof(RevokedRules), "is required for Mode Attribute");
 
+        var ruleName = Text(input, nameof(ConfigRuleName));
+        if (ruleName is not null)
+        {
+            if (ruleName.Length > 128 || ruleName.Any(char.IsControl)) throw new RevokeInputException(nameof(ConfigRuleName), "is not a Config rule name (1-128 printable characters)");
+            if (!parameters.ToInputParameters().Where(p => p.Key != ParameterNames.ExecutionRoleName).SequenceEqual(PolicyParameters.Default.ToInputParameters()))
+            {
+                throw new RevokeInputException("RuleParameters", "with ConfigRuleName the policy is the rule's InputParameters: RuleParameters may only give executionRoleName");
+            }
+        }
+
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, Text(input, "Region"),
-            Text(input, "AutomationExecutionId"), revoked);
+            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName };
     }
 
     private static string? Text(JsonElement input, string name)

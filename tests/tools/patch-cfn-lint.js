@@ -29,5 +29,20 @@ for (const [name, property] of Object.entries(cdk.ResourceTypes['AWS::Serverless
       : (property.Type === 'List' && property.PrimitiveItemType) ? { Type: 'List', PrimitiveItemType: property.PrimitiveItemType }
         : { PrimitiveType: 'Json' });
 }
+// SnapStart is a SAM function property since SAM v1.54 (Nov 2022), passed through to AWS::Lambda::Function, but
+// the CDK's copy of the SAM specification predates it: take its type from the Lambda function's specification.
+if (!known.SnapStart) {
+  if (!cdk.ResourceTypes['AWS::Lambda::Function'].Properties.SnapStart) throw new Error('no SnapStart in the CloudFormation specification');
+  known.SnapStart = { Required: false, UpdateType: 'Mutable', PrimitiveType: 'Json' };
+}
 fs.writeFileSync(samFile, JSON.stringify(sam));
+
+// A bug fix: when Fn::If chooses a plain object (say a Scope or a policy statement), cfn-lint walks into it without
+// pushing a path element, and the walk's closing pop then corrupts its position in the template: every intrinsic
+// function after that point is reported as "not supported here". Push the element the walk will pop.
+const validatorFile = path.join(target, 'lib', 'validator.js');
+const validator = fs.readFileSync(validatorFile, 'utf8');
+const buggy = 'recursiveDecent(value);\n                return value;';
+if (!validator.includes(buggy)) throw new Error(`cfn-lint's validator.js changed: the Fn::If fix no longer applies (${validatorFile})`);
+fs.writeFileSync(validatorFile, validator.replace(buggy, "placeInTemplate.push('Fn::If');\n                recursiveDecent(value);\n                return value;"));
 console.log(`patched cfn-lint in ${target} with resource specification ${cdk.ResourceSpecificationVersion}`);

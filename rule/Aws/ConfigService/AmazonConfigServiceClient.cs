@@ -45,6 +45,10 @@ public sealed class AmazonConfigServiceClient(AwsClientOptions options) : IAmazo
         protocol.InvokeAsync("GetComplianceDetailsByConfigRule", request, ConfigPascalJsonContext.Default.GetComplianceDetailsByConfigRuleRequest,
             ConfigPascalJsonContext.Default.GetComplianceDetailsByConfigRuleResponse, cancellationToken);
 
+    public Task<DescribeConfigRulesResponse> DescribeConfigRulesAsync(DescribeConfigRulesRequest request, CancellationToken cancellationToken = default) =>
+        protocol.InvokeAsync("DescribeConfigRules", request, ConfigPascalJsonContext.Default.DescribeConfigRulesRequest,
+            ConfigPascalJsonContext.Default.DescribeConfigRulesResponse, cancellationToken);
+
     public Task<ListDiscoveredResourcesResponse> ListDiscoveredResourcesAsync(ListDiscoveredResourcesRequest request, CancellationToken cancellationToken = default) =>
         protocol.InvokeAsync("ListDiscoveredResources", request, ConfigCamelJsonContext.Default.ListDiscoveredResourcesRequest,
             ConfigCamelJsonContext.Default.ListDiscoveredResourcesResponse, cancellationToken);

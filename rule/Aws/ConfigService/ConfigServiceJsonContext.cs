@@ -3,12 +3,14 @@ using SgConfigRule.Aws.ConfigService.Model;
 
 namespace SgConfigRule.Aws.ConfigService;
 
-/// <summary>PutEvaluations and GetComplianceDetailsByConfigRule use PascalCase member names on the wire.</summary>
+/// <summary>PutEvaluations, GetComplianceDetailsByConfigRule and DescribeConfigRules use PascalCase member names on the wire.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PutEvaluationsRequest))]
 [JsonSerializable(typeof(PutEvaluationsResponse))]
 [JsonSerializable(typeof(GetComplianceDetailsByConfigRuleRequest))]
 [JsonSerializable(typeof(GetComplianceDetailsByConfigRuleResponse))]
+[JsonSerializable(typeof(DescribeConfigRulesRequest))]
+[JsonSerializable(typeof(DescribeConfigRulesResponse))]
 internal sealed partial class ConfigPascalJsonContext : JsonSerializerContext;
 
 /// <summary>GetResourceConfigHistory, BatchGetResourceConfig and ListDiscoveredResources use camelCase.</summary>

@@ -22,4 +22,20 @@ public static class ConfigServicePaginators
             next = next with { NextToken = page.NextToken };
         }
     }
+
+    public static async IAsyncEnumerable<DescribeConfigRulesResponse> DescribeConfigRulesPages(
+        this IAmazonConfigService config, DescribeConfigRulesRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = request;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var page = await config.DescribeConfigRulesAsync(next, cancellationToken).ConfigureAwait(false);
+            yield return page;
+            if (string.IsNullOrEmpty(page.NextToken)) yield break;
+            if (!seen.Add(page.NextToken)) throw new InvalidOperationException($"DescribeConfigRules returned NextToken '{page.NextToken}' twice");
+            next = next with { NextToken = page.NextToken };
+        }
+    }
 }

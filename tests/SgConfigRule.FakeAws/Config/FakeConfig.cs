@@ -20,6 +20,9 @@ public sealed record FakeConfigItem(
     string AccountId,
     string Region);
 
+/// <summary>A Config rule as DescribeConfigRules returns it (InputParameters is JSON text).</summary>
+public sealed record FakeConfigRule(string Name, string? InputParameters, string SourceIdentifier, string? CreatedBy = null);
+
 /// <summary>An evaluation as PutEvaluations received it.</summary>
 public sealed record PostedEvaluation(string ResultToken, bool TestMode, string ResourceType, string ResourceId,
                                       string ComplianceType, string? Annotation, DateTime OrderingTimestamp)
@@ -41,7 +44,14 @@ public sealed class FakeConfig
     private readonly ConcurrentQueue<PostedEvaluation> evaluations = new();
     private readonly ConcurrentDictionary<string, bool> invalidTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokenRules = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FakeConfigRule> rules = new(StringComparer.Ordinal);
     private int unprocessedOnNextBatch;
+
+    /// <summary>Adds or replaces a rule (DescribeConfigRules).</summary>
+    public void PutConfigRule(FakeConfigRule rule) => rules[rule.Name] = rule;
+
+    /// <summary>Rules DescribeConfigRules returns per page when no names are given (the service pages them too).</summary>
+    public int RulesPageSize { get; set; } = 25;
 
     public const string DefaultRuleName = "sg-config-rule";
 
@@ -150,6 +160,7 @@ public sealed class FakeConfig
         "BatchGetResourceConfig" => BatchGetResourceConfig(body),
         "ListDiscoveredResources" => ListDiscoveredResources(body),
         "GetComplianceDetailsByConfigRule" => GetComplianceDetailsByConfigRule(body),
+        "DescribeConfigRules" => DescribeConfigRules(body),
         _ => JsonError(400, "UnknownOperationException", $"Unknown operation {operation}", Ns),
     };
 
@@ -314,6 +325,51 @@ public sealed class FakeConfig
             })]),
         };
         if (next is not null) response["nextToken"] = next;
+        return Json(response);
+    }
+
+    private Reply DescribeConfigRules(JsonObject body)
+    {
+        var names = body["ConfigRuleNames"]?.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        List<FakeConfigRule> selected;
+        if (names is { Count: > 0 })
+        {
+            if (names.Count > 25) return Validation("ConfigRuleNames has at most 25 names");
+            var missing = names.FirstOrDefault(n => !rules.ContainsKey(n));
+            if (missing is not null) return JsonError(400, "NoSuchConfigRuleException", $"The ConfigRule '{missing}' provided in the request is invalid. Please check the configRule name", Ns);
+            selected = [.. names.Select(n => rules[n])];
+        }
+        else
+        {
+            selected = [.. rules.Values.OrderBy(r => r.Name, StringComparer.Ordinal)];
+        }
+        var (page, next) = Page(selected, body["NextToken"]?.GetValue<string>(), names is { Count: > 0 } ? 25 : RulesPageSize);
+        if (page is null) return JsonError(400, "InvalidNextTokenException", "The nextToken is invalid", Ns);
+        var response = new JsonObject
+        {
+            ["ConfigRules"] = new JsonArray([.. page.Select(r =>
+            {
+                var rule = new JsonObject
+                {
+                    ["ConfigRuleName"] = r.Name,
+                    ["ConfigRuleArn"] = $"arn:aws:config:{Region}:123456789012:config-rule/config-rule-{Math.Abs(r.Name.GetHashCode(StringComparison.Ordinal)) % 1000000:D6}",
+                    ["ConfigRuleId"] = $"config-rule-{Math.Abs(r.Name.GetHashCode(StringComparison.Ordinal)) % 1000000:D6}",
+                    ["Scope"] = new JsonObject { ["ComplianceResourceTypes"] = new JsonArray("AWS::EC2::SecurityGroup") },
+                    ["Source"] = new JsonObject
+                    {
+                        ["Owner"] = "CUSTOM_LAMBDA",
+                        ["SourceIdentifier"] = r.SourceIdentifier,
+                        ["SourceDetails"] = new JsonArray(new JsonObject { ["EventSource"] = "aws.config", ["MessageType"] = "ConfigurationItemChangeNotification" }),
+                    },
+                    ["ConfigRuleState"] = "ACTIVE",
+                    ["EvaluationModes"] = new JsonArray(new JsonObject { ["Mode"] = "DETECTIVE" }),
+                };
+                if (r.InputParameters is not null) rule["InputParameters"] = r.InputParameters;
+                if (r.CreatedBy is not null) rule["CreatedBy"] = r.CreatedBy;
+                return (JsonNode)rule;
+            })]),
+        };
+        if (next is not null) response["NextToken"] = next;
         return Json(response);
     }
 

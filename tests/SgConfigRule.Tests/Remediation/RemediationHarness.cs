@@ -44,14 +44,17 @@ internal sealed class RemediationHarness : IAsyncDisposable
         return added.SecurityGroupRules.Single().SecurityGroupRuleId;
     }
 
-    public Task<RemediationOutcome> RunAsync(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null) =>
-        Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId)), TestContext.Current.CancellationToken);
+    public Task<RemediationOutcome> RunAsync(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null,
+                                             string? configRuleName = null) =>
+        Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId, configRuleName)), TestContext.Current.CancellationToken);
 
-    public static string Input(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null) =>
+    public static string Input(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null,
+                               string? configRuleName = null) =>
         new JsonObject
         {
             ["SecurityGroupId"] = groupId,
             ["Mode"] = mode,
+            ["ConfigRuleName"] = configRuleName,
             ["RuleParameters"] = ruleParameters,
             ["AccountId"] = accountId,
             ["Region"] = "us-east-1",

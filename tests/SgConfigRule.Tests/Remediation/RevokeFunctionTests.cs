@@ -1,3 +1,4 @@
+using SgConfigRule.FakeAws.Config;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SgConfigRule.FakeAws.Ec2;
@@ -115,6 +116,59 @@ public class RevokeFunctionTests
         Assert.Equal(RemediationStatus.Exempt, outcome.Status);
         Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+    }
+
+    [Fact]
+    public async Task With_a_rule_name_the_policy_is_the_rules_own_parameters()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        // The rule blocks 443 only: the function must follow the rule, not its defaults (which would take SSH).
+        harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule", """{"blockedPorts":"443","sourceScope":"world"}""", "arn:aws:lambda:us-east-1:123456789012:function:sg-config-rule-rule:live"));
+        var outcome = await harness.RunAsync(configRuleName: "sg-config-rule");
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal([443, 443], outcome.Revoked.Select(r => r.FromPort));
+        Assert.Contains(harness.Server.Calls, c => c.Operation == "DescribeConfigRules");
+        Assert.Contains("blockedPorts=443", outcome.Text);
+    }
+
+    [Fact]
+    public async Task A_conformance_pack_rule_is_found_by_the_name_it_has_in_the_pack()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Config.RulesPageSize = 2;
+        foreach (var other in new[] { "access-keys-rotated", "restricted-ssh", "s3-bucket-public-read-prohibited" })
+        {
+            harness.Server.Config.PutConfigRule(new FakeConfigRule(other, null, "ACCESS_KEYS_ROTATED"));
+        }
+        harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-a1b2c3d4e", """{"blockedPorts":"22"}""",
+            "arn:aws:lambda:us-east-1:999988887777:function:sg-config-rule-rule:live", "config-conforms.amazonaws.com"));
+        var outcome = await harness.RunAsync(configRuleName: "sg-config-rule");
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal(22, Assert.Single(outcome.Revoked).FromPort);
+    }
+
+    [Fact]
+    public async Task A_missing_rule_fails_with_its_name_and_changes_nothing()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync(configRuleName: "no-such-rule");
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("there is no AWS Config rule no-such-rule", outcome.Error);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+    }
+
+    [Fact]
+    public async Task A_rule_name_and_a_second_policy_together_are_refused()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        var outcome = await harness.RunAsync(configRuleName: "sg-config-rule", ruleParameters: """{"blockedPorts":"443"}""");
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("RuleParameters: with ConfigRuleName the policy is the rule's InputParameters", outcome.Error);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation is "DescribeConfigRules" or "DescribeSecurityGroups" or "RevokeSecurityGroupIngress");
     }
 
     [Fact]

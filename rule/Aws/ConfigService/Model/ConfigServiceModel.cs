@@ -221,3 +221,40 @@ public sealed record EvaluationResultQualifier
     public string? ResourceId { get; init; }
     public string? EvaluationMode { get; init; }
 }
+
+public sealed record DescribeConfigRulesRequest
+{
+    /// <summary>The rules to describe; none means every rule of the account and Region (paged).</summary>
+    public IReadOnlyList<string>? ConfigRuleNames { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+public sealed record DescribeConfigRulesResponse
+{
+    public IReadOnlyList<ConfigRule> ConfigRules { get; init; } = [];
+    public string? NextToken { get; init; }
+}
+
+/// <summary>The parts of a Config rule SgConfigRule reads.</summary>
+public sealed record ConfigRule
+{
+    public string? ConfigRuleName { get; init; }
+    public string? ConfigRuleArn { get; init; }
+    public string? ConfigRuleId { get; init; }
+
+    /// <summary>The rule parameters as a JSON text (a string on the wire, not an object).</summary>
+    public string? InputParameters { get; init; }
+
+    public ConfigRuleSource? Source { get; init; }
+    public string? ConfigRuleState { get; init; }
+
+    /// <summary>The service that created the rule, e.g. <c>config-conforms.amazonaws.com</c> for conformance-pack rules.</summary>
+    public string? CreatedBy { get; init; }
+}
+
+public sealed record ConfigRuleSource
+{
+    public string? Owner { get; init; }
+    public string? SourceIdentifier { get; init; }
+}

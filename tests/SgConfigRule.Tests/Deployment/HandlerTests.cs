@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using SgConfigRule.Tests.Support;
+
+namespace SgConfigRule.Tests.Deployment;
+
+/// <summary>
+/// The managed runtime finds a class-library handler by its string <c>Assembly::Namespace.Class::Method</c>; a wrong
+/// string only fails on the first invocation in AWS. These tests resolve every Handler of the templates in the built
+/// assemblies, and in the bundles package.sh produces, the way the runtime does.
+/// </summary>
+public sealed class HandlerTests
+{
+    public static TheoryData<string> Handlers() =>
+    [
+        .. new[] { "template.yaml", Path.Combine("org", "member.yaml"), Path.Combine("org", "central.yaml") }
+            .Select(file => Path.Combine(TestData.RepositoryRoot, file))
+            .Where(File.Exists)
+            .SelectMany(file => CfnTemplate.Load(file).Resources
+                .Where(r => r.Value!["Type"]!.GetValue<string>() is "AWS::Serverless::Function" or "AWS::Lambda::Function")
+                .Select(r => r.Value!["Properties"]!["Handler"]!.GetValue<string>()))
+            .Distinct(),
+    ];
+
+    [Fact]
+    public void The_template_declares_both_functions()
+    {
+        var handlers = Handlers().Select(row => (string)row.Data).ToList();
+        Assert.Contains("SgConfigRule.Rule::SgConfigRule.Rule.RuleFunction::HandleAsync", handlers);
+        Assert.Contains("SgConfigRule.Remediation::SgConfigRule.Remediation.RevokeFunction::HandleAsync", handlers);
+    }
+
+    [Theory]
+    [MemberData(nameof(Handlers))]
+    public void Each_handler_resolves_in_the_built_assembly(string handler) =>
+        AssertResolves(handler, Assembly.Load(handler.Split("::")[0]));
+
+    /// <summary>What the managed .NET runtime requires of a Stream handler without a serializer.</summary>
+    internal static void AssertResolves(string handler, Assembly assembly)
+    {
+        var parts = handler.Split("::");
+        Assert.Equal(3, parts.Length);
+        Assert.Equal(parts[0], assembly.GetName().Name);
+        var type = assembly.GetType(parts[1]);
+        Assert.True(type is not null, $"{handler}: no type {parts[1]} in {assembly.GetName().Name}");
+        Assert.True(type.IsPublic && type.IsClass && !type.IsAbstract, $"{handler}: {type} must be a public concrete class");
+        Assert.True(type.GetConstructor(Type.EmptyTypes) is { IsPublic: true }, $"{handler}: {type} needs a public parameterless constructor");
+        var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Where(m => m.Name == parts[2]).ToList();
+        var method = Assert.Single(methods); // the runtime rejects an overloaded handler
+        var parameters = method.GetParameters();
+        Assert.True(parameters.Length == 1 && parameters[0].ParameterType.FullName == typeof(Stream).FullName,
+            $"{handler}: takes ({string.Join(", ", parameters.Select(p => p.ParameterType))}), not (Stream)");
+        var returns = method.ReturnType;
+        var returnsStream = returns.FullName == typeof(Stream).FullName
+            || (returns.IsGenericType && returns.GetGenericTypeDefinition().FullName == typeof(Task<>).FullName
+                && returns.GenericTypeArguments[0].FullName == typeof(Stream).FullName);
+        Assert.True(returnsStream, $"{handler}: returns {returns}, not Stream or Task<Stream>");
+    }
+}
+
+/// <summary>package.sh run for real: both zips are produced, hold a loadable handler, and the template it writes passes the linter.</summary>
+public sealed class PackagingTests
+{
+    [Fact]
+    public void Package_builds_both_bundles_and_a_template_that_points_at_them()
+    {
+        var output = Directory.CreateTempSubdirectory("sgcr-package-").FullName;
+        try
+        {
+            var run = ProcessRunner.Run("bash", [Path.Combine(TestData.RepositoryRoot, "package.sh"), "--architecture", "arm64", "--output", output],
+                timeout: TimeSpan.FromMinutes(10));
+            Assert.True(run.ExitCode == 0, run.All);
+
+            var packaged = Path.Combine(output, "template.yaml");
+            var template = CfnTemplate.Load(packaged);
+            Assert.Equal("arm64", template.Parameters["Architecture"]!["Default"]!.GetValue<string>());
+            var lint = LintTests.Lint(packaged);
+            Assert.True(lint.ExitCode == 0, lint.All);
+
+            foreach (var (id, resource) in template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function"))
+            {
+                var codeUri = resource!["Properties"]!["CodeUri"]!.GetValue<string>();
+                var handler = resource["Properties"]!["Handler"]!.GetValue<string>();
+                var zip = Path.Combine(output, codeUri);
+                Assert.True(File.Exists(zip), $"{id}: CodeUri {codeUri} is not in {output}");
+
+                var extracted = Path.Combine(output, "extracted-" + id);
+                ZipFile.ExtractToDirectory(zip, extracted);
+                var assemblyName = handler.Split("::")[0];
+                var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(extracted, assemblyName + ".runtimeconfig.json")))!;
+                Assert.Equal("Microsoft.NETCore.App", runtimeConfig["runtimeOptions"]!["framework"]!["name"]!.GetValue<string>());
+                Assert.StartsWith("10.", runtimeConfig["runtimeOptions"]!["framework"]!["version"]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.True(File.Exists(Path.Combine(extracted, assemblyName + ".deps.json")));
+
+                // Read-only reflection: the bundle is compiled for arm64, which this machine may not be able to load.
+                var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+                var resolver = new PathAssemblyResolver(Directory.GetFiles(extracted, "*.dll").Concat(Directory.GetFiles(runtime, "*.dll")));
+                using var context = new MetadataLoadContext(resolver);
+                HandlerTests.AssertResolves(handler, context.LoadFromAssemblyPath(Path.Combine(extracted, assemblyName + ".dll")));
+            }
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+}
