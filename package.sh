@@ -4,7 +4,7 @@
 # needed; CloudFormation expands the SAM transform). docs/deploy.md shows both ways.
 #
 # usage: ./package.sh [--architecture x86_64|arm64] [--output DIR]      (defaults: x86_64, artifacts)
-# writes: DIR/rule.zip, DIR/revoke.zip, DIR/template.yaml
+# writes: DIR/rule.zip, DIR/revoke.zip, DIR/template.yaml (one account), DIR/central.yaml (organization, central account)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,7 +24,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 mkdir -p "$output"
 output=$(cd "$output" && pwd)
 staging="$output/publish"
-rm -rf "$staging" "$output/rule.zip" "$output/revoke.zip" "$output/template.yaml"
+rm -rf "$staging" "$output/rule.zip" "$output/revoke.zip" "$output/template.yaml" "$output/central.yaml"
 
 for function in rule:RuleFunction revoke:RevokeFunction; do
   name=${function%%:*}
@@ -48,18 +48,21 @@ with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as bundle:
 PY
 done
 
-# The template, with each function's CodeUri (marked "# artifact: <name>") pointing at its zip and the architecture set.
-python3 - template.yaml "$output/template.yaml" "$architecture" <<'PY'
-import re, sys
-source, target, architecture = sys.argv[1:]
-text = open(source, encoding="utf-8").read()
-text, count = re.subn(r"CodeUri: \.\s+# artifact: (\w+)", r"CodeUri: \1.zip", text)
-if count != 2:
-    sys.exit(f"expected 2 CodeUri lines marked '# artifact:' in {source}, found {count}")
-text, count = re.subn(r"(  Architecture:\n    Type: String\n    Default: )\w+", r"\g<1>" + architecture, text)
-if count != 1:
-    sys.exit(f"expected the Architecture parameter in {source}")
-open(target, "w", encoding="utf-8").write(text)
+# The templates, with each function's CodeUri (marked "# artifact: <name>") pointing at its zip and the architecture set:
+# template.yaml for one account, org/central.yaml for the central account of an organization.
+python3 - "$output" "$architecture" template.yaml org/central.yaml <<'PY'
+import os, re, sys
+output, architecture, *sources = sys.argv[1:]
+for source in sources:
+    text = open(source, encoding="utf-8").read()
+    text, count = re.subn(r"CodeUri: \.\.?\s+# artifact: (\w+)", r"CodeUri: \1.zip", text)
+    if count != 2:
+        sys.exit(f"expected 2 CodeUri lines marked '# artifact:' in {source}, found {count}")
+    text, count = re.subn(r"(  Architecture:\n    Type: String\n    Default: )\w+", r"\g<1>" + architecture, text)
+    if count != 1:
+        sys.exit(f"expected the Architecture parameter in {source}")
+    with open(os.path.join(output, os.path.basename(source)), "w", encoding="utf-8") as target:
+        target.write(text)
 PY
 rm -rf "$staging"
-echo "wrote $output/rule.zip, $output/revoke.zip and $output/template.yaml (Architecture defaults to $architecture)"
+echo "wrote $output/rule.zip, $output/revoke.zip, $output/template.yaml and $output/central.yaml (Architecture defaults to $architecture)"

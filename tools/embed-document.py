@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Copies the canonical SSM Automation document into the templates that deploy it.
+"""Copies canonical files into the templates that deploy them.
 
-CloudFormation cannot include a local file in AWS::SSM::Document.Content, so template.yaml and org/member.yaml carry
-a copy of automation/sg-config-rule-remediation.yaml between two marker comments:
+CloudFormation cannot include a local file, so templates carry copies between two marker comments:
 
     Content:
       # BEGIN automation/sg-config-rule-remediation.yaml (tools/embed-document.py writes this part)
       ...
       # END automation/sg-config-rule-remediation.yaml
+
+- the SSM Automation document, as the Content map of the AWS::SSM::Document in template.yaml and org/member.yaml;
+- the conformance pack, as the TemplateBody text of the AWS::Config::ConformancePack in org/member.yaml, with one
+  change: the automation role's ARN loses its !Sub, so the member stack's own Fn::Sub leaves a literal ARN there
+  (AWS Config may not resolve intrinsic functions for the automation role).
 
 usage: tools/embed-document.py          rewrite the copies
        tools/embed-document.py --check  exit 1 and name the templates whose copy differs (the tests run this check)
@@ -17,19 +21,34 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCUMENT = "automation/sg-config-rule-remediation.yaml"
-TEMPLATES = ["template.yaml", "org/member.yaml"]
-BEGIN = f"# BEGIN {DOCUMENT}"
-END = f"# END {DOCUMENT}"
+PACK = "org/conformance-pack.yaml"
+ROLE_LINE = "Values: [!Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AutomationRoleName}']"
+LITERAL_ROLE_LINE = "Values: ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AutomationRoleName}']"
 
 
-def embedded(template_text: str, document_lines: list[str], name: str) -> str:
+def literal_role(text: str) -> str:
+    if text.count(ROLE_LINE) != 1:
+        raise SystemExit(f"{PACK}: expected the automation role line once: {ROLE_LINE}")
+    return text.replace(ROLE_LINE, LITERAL_ROLE_LINE)
+
+
+# (file copied, template holding the copy, change applied to the copy)
+COPIES = [
+    (DOCUMENT, "template.yaml", None),
+    (DOCUMENT, "org/member.yaml", None),
+    (PACK, "org/member.yaml", literal_role),
+]
+
+
+def embedded(template_text: str, source: str, source_text: str, name: str) -> str:
+    begin, end = f"# BEGIN {source}", f"# END {source}"
     lines = template_text.split("\n")
-    starts = [i for i, line in enumerate(lines) if line.strip().startswith(BEGIN)]
-    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    starts = [i for i, line in enumerate(lines) if line.strip().startswith(begin)]
+    ends = [i for i, line in enumerate(lines) if line.strip() == end]
     if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise SystemExit(f"{name}: expected one '{BEGIN}' line followed by one '{END}' line")
+        raise SystemExit(f"{name}: expected one '{begin}' line followed by one '{end}' line")
     indent = lines[starts[0]][: len(lines[starts[0]]) - len(lines[starts[0]].lstrip())]
-    copy = [(indent + line) if line else "" for line in document_lines]
+    copy = [(indent + line) if line else "" for line in source_text.rstrip("\n").split("\n")]
     return "\n".join(lines[: starts[0] + 1] + copy + lines[ends[0]:])
 
 
@@ -38,20 +57,18 @@ def main() -> int:
     if sys.argv[1:] not in ([], ["--check"]):
         print(__doc__, file=sys.stderr)
         return 2
-    document_lines = (ROOT / DOCUMENT).read_text(encoding="utf-8").rstrip("\n").split("\n")
     stale = []
-    for name in TEMPLATES:
-        path = ROOT / name
-        if not path.exists():
-            continue
+    for source, target, change in COPIES:
+        path = ROOT / target
         text = path.read_text(encoding="utf-8")
-        updated = embedded(text, document_lines, name)
+        source_text = (ROOT / source).read_text(encoding="utf-8")
+        updated = embedded(text, source, change(source_text) if change else source_text, target)
         if updated != text:
-            stale.append(name)
+            stale.append(f"{target} ({source})")
             if not check:
                 path.write_text(updated, encoding="utf-8")
     if check and stale:
-        print(f"the copy of {DOCUMENT} differs in: {', '.join(stale)}; run tools/embed-document.py", file=sys.stderr)
+        print(f"stale copies: {', '.join(stale)}; run tools/embed-document.py", file=sys.stderr)
         return 1
     if not check:
         print(f"updated: {', '.join(stale) or 'nothing (all copies current)'}")

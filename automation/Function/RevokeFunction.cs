@@ -77,6 +77,11 @@ public sealed class RevokeFunction
         var aws = await AccountOptionsAsync(request, region, cancellationToken).ConfigureAwait(false);
         var cloudTrailUrl = CloudTrailUrl(region, request.SecurityGroupId);
         var policy = request.Parameters;
+        if (runtime.RequireAutomationExecution)
+        {
+            using var ssm = AwsClients.Ssm(aws);
+            await AutomationExecutionCheck.VerifyAsync(ssm, request, runtime.RemediationDocumentName, cancellationToken).ConfigureAwait(false);
+        }
 
         if (request.Mode == RemediationMode.Attribute)
         {
@@ -240,8 +245,24 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
 
     public const string ExemptionTagProtectedVariable = "SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM";
 
+    /// <summary>
+    /// Organization deployments: act only for a running execution of the remediation document in the target account
+    /// (see <see cref="AutomationExecutionCheck"/>), because any account of the organization may invoke the function.
+    /// </summary>
+    public bool RequireAutomationExecution { get; init; }
+
+    /// <summary>With <see cref="RequireAutomationExecution"/>: the document the execution must run (null: any).</summary>
+    public string? RemediationDocumentName { get; init; }
+
+    public const string RequireAutomationExecutionVariable = "SGCR_REQUIRE_AUTOMATION_EXECUTION";
+    public const string RemediationDocumentVariable = "SGCR_REMEDIATION_DOCUMENT";
+
     public static RemediationRuntime FromEnvironment() => new(new AwsClientOptions(), TimeProvider.System, Console.Out)
     {
-        ExemptionTagProtectedByIam = string.Equals(Environment.GetEnvironmentVariable(ExemptionTagProtectedVariable), "true", StringComparison.OrdinalIgnoreCase),
+        ExemptionTagProtectedByIam = IsTrue(Environment.GetEnvironmentVariable(ExemptionTagProtectedVariable)),
+        RequireAutomationExecution = IsTrue(Environment.GetEnvironmentVariable(RequireAutomationExecutionVariable)),
+        RemediationDocumentName = Environment.GetEnvironmentVariable(RemediationDocumentVariable) is { Length: > 0 } name ? name : null,
     };
+
+    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 }

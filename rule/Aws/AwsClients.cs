@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
+using Amazon.SimpleSystemsManagement;
 using Amazon.SecurityToken.Model;
 using SgConfigRule.Aws.CloudTrail;
 using SgConfigRule.Aws.ConfigService;
@@ -27,6 +28,14 @@ public static class AwsClients
         var config = new AmazonEC2Config();
         Configure(config, options);
         return new AmazonEC2Client(options.ResolveCredentials(), config);
+    }
+
+    public static IAmazonSimpleSystemsManagement Ssm(AwsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonSimpleSystemsManagementConfig();
+        Configure(config, options);
+        return new AmazonSimpleSystemsManagementClient(options.ResolveCredentials(), config);
     }
 
     public static IAmazonSecurityTokenService Sts(AwsClientOptions options)

@@ -47,6 +47,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public FakeConfig Config { get; } = new();
     public FakeCloudTrail CloudTrail { get; } = new();
     public FakeSts Sts { get; }
+    public Ssm.FakeSsm Ssm { get; } = new();
     public FaultPlan Faults { get; }
 
     /// <summary>The principal each access key acts as, for the CloudTrail records of its calls.</summary>
@@ -198,6 +199,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 "sts" => Sts.Handle(new QueryParameters(body), accessKey),
                 "config" => Config.Handle(operation, ParseJson(body)),
                 "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
+                "ssm" => Ssm.Handle(operation, ParseJson(body), Credentials.AccountOf(accessKey ?? "") ?? FakeEc2.DefaultAccount),
                 _ => Reply.JsonError(400, "UnknownService", $"no fake for service '{service}'"),
             };
         }

@@ -26,11 +26,14 @@ internal sealed partial class CfnTemplate
         Root = root;
     }
 
-    public static CfnTemplate Load(string path)
+    public static CfnTemplate Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>A template given as text (a conformance pack's TemplateBody, say); <paramref name="name"/> names it in messages.</summary>
+    public static CfnTemplate Parse(string text, string name)
     {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(path)) stream.Load(reader);
-        return new CfnTemplate(path, (JsonObject)ToJson(stream.Documents.Single().RootNode));
+        using (var reader = new StringReader(text)) stream.Load(reader);
+        return new CfnTemplate(name, (JsonObject)ToJson(stream.Documents.Single().RootNode));
     }
 
     /// <summary>YAML to JSON, with CloudFormation's short-form tags in long form; every scalar stays a string.</summary>
@@ -119,6 +122,10 @@ internal sealed partial class CfnTemplate
         public JsonObject Resource(string id) => Resources[id]?.AsObject() ?? throw new KeyNotFoundException($"no resource {id} in the rendered template");
 
         public JsonObject Properties(string id) => Resource(id)["Properties"]!.AsObject();
+
+        /// <summary>The policy statements of one resource (a role's trust and inline policies, a topic or key policy).</summary>
+        public IReadOnlyList<JsonObject> Statements(string id) =>
+            [.. IamPolicyTests.Statements(this).Where(s => s.Where == id || s.Where.StartsWith(id + " ", StringComparison.Ordinal)).Select(s => s.Statement)];
 
         public IEnumerable<(string Id, JsonObject Resource)> OfType(string type) =>
             Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == type).Select(r => (r.Key, r.Value!.AsObject()));

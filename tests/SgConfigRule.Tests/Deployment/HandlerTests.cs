@@ -72,32 +72,35 @@ public sealed class PackagingTests
                 timeout: TimeSpan.FromMinutes(10));
             Assert.True(run.ExitCode == 0, run.All);
 
-            var packaged = Path.Combine(output, "template.yaml");
-            var template = CfnTemplate.Load(packaged);
-            Assert.Equal("arm64", template.Parameters["Architecture"]!["Default"]!.GetValue<string>());
-            var lint = LintTests.Lint(packaged);
-            Assert.True(lint.ExitCode == 0, lint.All);
-
-            foreach (var (id, resource) in template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function"))
+            foreach (var name in new[] { "template.yaml", "central.yaml" })
             {
-                var codeUri = resource!["Properties"]!["CodeUri"]!.GetValue<string>();
-                var handler = resource["Properties"]!["Handler"]!.GetValue<string>();
-                var zip = Path.Combine(output, codeUri);
-                Assert.True(File.Exists(zip), $"{id}: CodeUri {codeUri} is not in {output}");
+                var packaged = Path.Combine(output, name);
+                var template = CfnTemplate.Load(packaged);
+                Assert.Equal("arm64", template.Parameters["Architecture"]!["Default"]!.GetValue<string>());
+                var lint = LintTests.Lint(packaged);
+                Assert.True(lint.ExitCode == 0, lint.All);
 
-                var extracted = Path.Combine(output, "extracted-" + id);
-                ZipFile.ExtractToDirectory(zip, extracted);
-                var assemblyName = handler.Split("::")[0];
-                var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(extracted, assemblyName + ".runtimeconfig.json")))!;
-                Assert.Equal("Microsoft.NETCore.App", runtimeConfig["runtimeOptions"]!["framework"]!["name"]!.GetValue<string>());
-                Assert.StartsWith("10.", runtimeConfig["runtimeOptions"]!["framework"]!["version"]!.GetValue<string>(), StringComparison.Ordinal);
-                Assert.True(File.Exists(Path.Combine(extracted, assemblyName + ".deps.json")));
+                foreach (var (id, resource) in template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function"))
+                {
+                    var codeUri = resource!["Properties"]!["CodeUri"]!.GetValue<string>();
+                    var handler = resource["Properties"]!["Handler"]!.GetValue<string>();
+                    var zip = Path.Combine(output, codeUri);
+                    Assert.True(File.Exists(zip), $"{name} {id}: CodeUri {codeUri} is not in {output}");
 
-                // Read-only reflection: the bundle is compiled for arm64, which this machine may not be able to load.
-                var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-                var resolver = new PathAssemblyResolver(Directory.GetFiles(extracted, "*.dll").Concat(Directory.GetFiles(runtime, "*.dll")));
-                using var context = new MetadataLoadContext(resolver);
-                HandlerTests.AssertResolves(handler, context.LoadFromAssemblyPath(Path.Combine(extracted, assemblyName + ".dll")));
+                    var extracted = Path.Combine(output, $"extracted-{name}-{id}");
+                    ZipFile.ExtractToDirectory(zip, extracted);
+                    var assemblyName = handler.Split("::")[0];
+                    var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(extracted, assemblyName + ".runtimeconfig.json")))!;
+                    Assert.Equal("Microsoft.NETCore.App", runtimeConfig["runtimeOptions"]!["framework"]!["name"]!.GetValue<string>());
+                    Assert.StartsWith("10.", runtimeConfig["runtimeOptions"]!["framework"]!["version"]!.GetValue<string>(), StringComparison.Ordinal);
+                    Assert.True(File.Exists(Path.Combine(extracted, assemblyName + ".deps.json")));
+
+                    // Read-only reflection: the bundle is compiled for arm64, which this machine may not be able to load.
+                    var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+                    var resolver = new PathAssemblyResolver(Directory.GetFiles(extracted, "*.dll").Concat(Directory.GetFiles(runtime, "*.dll")));
+                    using var context = new MetadataLoadContext(resolver);
+                    HandlerTests.AssertResolves(handler, context.LoadFromAssemblyPath(Path.Combine(extracted, assemblyName + ".dll")));
+                }
             }
         }
         finally

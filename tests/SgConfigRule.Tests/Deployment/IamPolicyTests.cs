@@ -13,11 +13,25 @@ public sealed class IamPolicyTests
     /// <summary>Write actions that support no resource-level permissions: "*" is the only possible resource.</summary>
     private static readonly HashSet<string> WriteActionsWithoutResourceLevelPermissions = ["config:PutEvaluations"];
 
+    internal const string Organization = """{"OrganizationId":"o-a1b2c3d4e5"}""";
+    internal const string Member = """{"CentralAccountId":"999988887777"}""";
+
     public static TheoryData<string, string> Stacks() => new()
     {
         { "template.yaml", "{}" },
         { "template.yaml", """{"ProtectExemptGroupsInIam":"false","TopicKmsKeyArn":"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}""" },
         { "template.yaml", """{"ExemptionTagKey":"","EnableSnapStart":"true","RemediationMode":"Off"}""" },
+        { "org/central.yaml", Organization },
+        { "org/central.yaml", """{"OrganizationId":"o-a1b2c3d4e5","AllowConfigFromAnyAccount":"true","ProtectExemptGroupsInIam":"false"}""" },
+        { "org/member.yaml", Member },
+        { "org/member.yaml", """{"CentralAccountId":"999988887777","ProtectExemptGroupsInIam":"false","DeployConformancePack":"false"}""" },
+    };
+
+    /// <summary>The role that may revoke, per template.</summary>
+    private static readonly Dictionary<string, string> RevokingRole = new()
+    {
+        ["template.yaml"] = "RevokeFunctionRole",
+        ["org/member.yaml"] = "MemberRole",
     };
 
     internal static CfnTemplate.Rendered Render(string file, string values) =>
@@ -45,6 +59,9 @@ public sealed class IamPolicyTests
                 case "AWS::SNS::TopicPolicy":
                 case "AWS::IAM::Policy":
                     documents.Add((id, properties["PolicyDocument"]!));
+                    break;
+                case "AWS::KMS::Key":
+                    documents.Add(($"{id} key policy", properties["KeyPolicy"]!));
                     break;
             }
             foreach (var (where, document) in documents)
@@ -82,15 +99,30 @@ public sealed class IamPolicyTests
         foreach (var (where, statement) in allows)
         {
             Assert.False(statement.ContainsKey("NotAction"), $"{where}: NotAction in an Allow grants everything else");
+            // In a key policy, "*" is the key itself.
+            var onEveryResource = List(statement["Resource"]).Contains("*") && !where.EndsWith("key policy", StringComparison.Ordinal);
             foreach (var action in List(statement["Action"]))
             {
                 Assert.False(action.Contains('*', StringComparison.Ordinal), $"{where}: wildcard action {action}");
-                if (!IsRead(action) && List(statement["Resource"]).Contains("*"))
+                if (!IsRead(action) && onEveryResource)
                 {
                     Assert.True(WriteActionsWithoutResourceLevelPermissions.Contains(action), $"{where}: write action {action} on every resource");
                 }
             }
-            Assert.DoesNotContain("*", List(statement["Principal"]?["AWS"]));
+            // Anyone ("*") only within the organization, and in a key or topic policy only for the automation roles.
+            var principals = List(statement["Principal"]?["AWS"]).Concat(statement["Principal"] is JsonValue p ? [p.GetValue<string>()] : []);
+            if (principals.Contains("*"))
+            {
+                Assert.Equal("o-a1b2c3d4e5", statement["Condition"]?["StringEquals"]?["aws:PrincipalOrgID"]?.GetValue<string>());
+                Assert.NotNull(statement["Condition"]?["ArnLike"]?["aws:PrincipalArn"]);
+            }
+        }
+        foreach (var (id, permission) in stack.OfType("AWS::Lambda::Permission"))
+        {
+            var principal = permission["Properties"]!["Principal"]!.GetValue<string>();
+            Assert.Equal("lambda:InvokeFunction", permission["Properties"]!["Action"]!.GetValue<string>());
+            if (principal == "*") Assert.Equal("o-a1b2c3d4e5", permission["Properties"]!["PrincipalOrgID"]?.GetValue<string>());
+            else Assert.True(principal == "config.amazonaws.com", $"{id}: unexpected principal {principal}");
         }
     }
 
@@ -102,31 +134,59 @@ public sealed class IamPolicyTests
         var revokes = Statements(stack)
             .Where(s => s.Statement["Effect"]!.GetValue<string>() == "Allow" && List(s.Statement["Action"]).Any(a => a.StartsWith("ec2:Revoke", StringComparison.Ordinal)))
             .ToList();
-        var (where, statement) = Assert.Single(revokes);
-        Assert.StartsWith("RevokeFunctionRole", where, StringComparison.Ordinal);
-        Assert.Equal(["ec2:RevokeSecurityGroupIngress"], List(statement["Action"]));
-        Assert.Equal([$"arn:aws:ec2:{CfnTemplate.Region}:{CfnTemplate.AccountId}:security-group/*"], List(statement["Resource"]));
-        // Nothing grants egress changes, authorizations or deletions.
         Assert.DoesNotContain(Statements(stack).SelectMany(s => List(s.Statement["Action"])),
             a => a is "ec2:AuthorizeSecurityGroupIngress" or "ec2:RevokeSecurityGroupEgress" or "ec2:DeleteSecurityGroup" or "ec2:ModifySecurityGroupRules");
+        if (!RevokingRole.TryGetValue(file, out var role))
+        {
+            Assert.Empty(revokes); // the central account acts only through member roles
+            return;
+        }
+        var (where, statement) = Assert.Single(revokes);
+        Assert.StartsWith(role, where, StringComparison.Ordinal);
+        Assert.Equal(["ec2:RevokeSecurityGroupIngress"], List(statement["Action"]));
+        Assert.Equal([$"arn:aws:ec2:{CfnTemplate.Region}:{CfnTemplate.AccountId}:security-group/*"], List(statement["Resource"]));
     }
 
-    [Fact]
-    public void Groups_carrying_the_exemption_tag_cannot_be_revoked_when_protection_is_on()
+    [Theory]
+    [InlineData("org/central.yaml", Organization, "RuleFunctionRole")]
+    [InlineData("org/central.yaml", Organization, "RevokeFunctionRole")]
+    public void Central_functions_may_assume_only_the_member_role_and_only_in_the_organization(string file, string values, string role)
     {
-        var stack = Render("template.yaml", """{"ExemptionTagKey":"security:exempt-until"}""");
+        var statements = Statements(Render(file, values)).Where(s => s.Where.StartsWith(role + " policy", StringComparison.Ordinal)).Select(s => s.Statement).ToList();
+        var assume = Assert.Single(statements, s => List(s["Action"]).Contains("sts:AssumeRole"));
+        Assert.Equal([$"arn:aws:iam::*:role/SgConfigRuleMember-{CfnTemplate.Region}"], List(assume["Resource"]));
+        Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
+        Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal), a));
+    }
+
+    [Theory]
+    [InlineData("template.yaml", "{}")]
+    [InlineData("org/member.yaml", Member)]
+    public void Groups_carrying_the_exemption_tag_cannot_be_revoked_when_protection_is_on(string file, string values)
+    {
+        var settings = JsonNode.Parse(values)!.AsObject();
+        settings["ExemptionTagKey"] = "security:exempt-until";
+        var stack = Render(file, settings.ToJsonString());
         var (_, deny) = Assert.Single(Statements(stack), s => s.Statement["Effect"]!.GetValue<string>() == "Deny"
             && List(s.Statement["Action"]).Contains("ec2:RevokeSecurityGroupIngress"));
         Assert.Equal(["*"], List(deny["Resource"]));
         Assert.Equal("""{"Null":{"aws:ResourceTag/security:exempt-until":"false"}}""", deny["Condition"]!.ToJsonString());
-        Assert.Equal("true", stack.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM"]!.GetValue<string>());
-
-        foreach (var off in new[] { """{"ProtectExemptGroupsInIam":"false"}""", """{"ExemptionTagKey":""}""" })
+        if (file == "template.yaml")
         {
-            var unprotected = Render("template.yaml", off);
+            Assert.Equal("true", stack.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM"]!.GetValue<string>());
+        }
+
+        foreach (var (key, value) in new[] { ("ProtectExemptGroupsInIam", "false"), ("ExemptionTagKey", "") })
+        {
+            var off = JsonNode.Parse(values)!.AsObject();
+            off[key] = value;
+            var unprotected = Render(file, off.ToJsonString());
             Assert.DoesNotContain(Statements(unprotected), s => s.Statement["Effect"]!.GetValue<string>() == "Deny"
                 && List(s.Statement["Action"]).Contains("ec2:RevokeSecurityGroupIngress"));
-            Assert.Equal("false", unprotected.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM"]!.GetValue<string>());
+            if (file == "template.yaml")
+            {
+                Assert.Equal("false", unprotected.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM"]!.GetValue<string>());
+            }
         }
     }
 

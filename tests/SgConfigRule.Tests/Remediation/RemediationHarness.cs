@@ -14,18 +14,21 @@ internal sealed class RemediationHarness : IAsyncDisposable
 {
     public const string WebGroup = "sg-0f3c6a1e2b4d58a90";
 
-    private RemediationHarness(FakeAwsServer server, TimeProvider? time)
+    private RemediationHarness(FakeAwsServer server, TimeProvider? time, Func<RemediationRuntime, RemediationRuntime>? configure)
     {
         Server = server;
-        Function = new RevokeFunction(new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
-            time ?? TimeProvider.System, LogOutput));
+        var runtime = new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
+            time ?? TimeProvider.System, LogOutput);
+        Function = new RevokeFunction(configure is null ? runtime : configure(runtime));
     }
 
     public FakeAwsServer Server { get; }
     public RevokeFunction Function { get; }
     public StringWriter LogOutput { get; } = new();
 
-    public static async Task<RemediationHarness> StartAsync(TimeProvider? time = null, int seed = 1234) => new(await FakeAwsServer.StartAsync(seed), time);
+    public static async Task<RemediationHarness> StartAsync(TimeProvider? time = null, int seed = 1234,
+                                                           Func<RemediationRuntime, RemediationRuntime>? configure = null) =>
+        new(await FakeAwsServer.StartAsync(seed), time, configure);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
@@ -48,6 +51,8 @@ internal sealed class RemediationHarness : IAsyncDisposable
                                              string? configRuleName = null) =>
         Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId, configRuleName)), TestContext.Current.CancellationToken);
 
+    public const string ExecutionId = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
+
     public static string Input(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null,
                                string? configRuleName = null) =>
         new JsonObject
@@ -58,7 +63,7 @@ internal sealed class RemediationHarness : IAsyncDisposable
             ["RuleParameters"] = ruleParameters,
             ["AccountId"] = accountId,
             ["Region"] = "us-east-1",
-            ["AutomationExecutionId"] = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            ["AutomationExecutionId"] = ExecutionId,
         }.ToJsonString();
 
     public int Ec2Calls() => Server.Calls.Count(c => c.Service == "ec2");
