@@ -74,3 +74,47 @@ public sealed class GrantConfigInvokeTests : IDisposable
         Assert.Contains("not an account id: 12345", bad.Error);
     }
 }
+
+/// <summary>The loopback endpoints as a process (bench/function-memory.sh runs the functions against it): it starts, seeds and serves.</summary>
+public sealed class FakeAwsHostTests
+{
+    [Fact]
+    public async Task The_host_prints_its_endpoint_and_serves_a_seeded_account()
+    {
+        var host = Path.Combine(TestData.RepositoryRoot, "tests", "SgConfigRule.FakeAws.Host", "bin", "Release", "net10.0", "SgConfigRule.FakeAws.Host.dll");
+        Assert.True(File.Exists(host), $"{host} is missing: ./test.sh builds the solution");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [host, "--groups", "25"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+            Assert.NotNull(line);
+            Assert.StartsWith("AWS_ENDPOINT_URL=http://127.0.0.1:", line, StringComparison.Ordinal);
+            var endpoint = new Uri(line["AWS_ENDPOINT_URL=".Length..]);
+            using var ec2 = new Amazon.EC2.AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials(FakeAws.FakeAwsServer.AccessKey, FakeAws.FakeAwsServer.SecretKey),
+                new Amazon.EC2.AmazonEC2Config { ServiceURL = endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+            var groups = await ec2.DescribeSecurityGroupsAsync(new Amazon.EC2.Model.DescribeSecurityGroupsRequest(), TestContext.Current.CancellationToken);
+            Assert.Equal(25, groups.SecurityGroups.Count);
+            Assert.Contains(groups.SecurityGroups.Single(g => g.GroupId == "sg-00000000000000000").IpPermissions, p => p.FromPort == 22);
+        }
+        finally
+        {
+            process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        Assert.Equal(0, process.ExitCode);
+    }
+}

@@ -1,0 +1,42 @@
+using SgConfigRule.FakeAws;
+using SgConfigRule.FakeAws.Ec2;
+
+// usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S]
+// Starts the loopback AWS endpoints with N security groups (recorded in AWS Config too), prints one line
+// "AWS_ENDPOINT_URL=<url>", and serves until standard input closes.
+var groups = 1000;
+var seed = 20261126;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--groups" when i + 1 < args.Length: groups = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        default:
+            Console.Error.WriteLine("usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S]");
+            return 2;
+    }
+}
+
+await using var server = await FakeAwsServer.StartAsync(seed);
+var random = new Random(seed);
+for (var n = 0; n < groups; n++)
+{
+    var id = $"sg-{n:x17}";
+    server.Ec2.AddGroup(id, $"group-{n}", "synthetic group");
+    // A mix like real accounts: most groups allow HTTPS or reference other groups; some open SSH or everything.
+    server.Ec2.AddIngress(id, "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"), "HTTPS");
+    if (random.NextDouble() < 0.3) server.Ec2.AddIngress(id, "tcp", 443, 443, Ec2Source.Ipv6("::/0"), "HTTPS v6");
+    if (n > 0 && random.NextDouble() < 0.5) server.Ec2.AddIngress(id, "-1", -1, -1, Ec2Source.Group($"sg-{random.Next(n):x17}"), "from peers");
+    // The first group is the walkthrough's: SSH open from one address, for the revoke to remove.
+    if (n == 0 || random.NextDouble() < 0.15) server.Ec2.AddIngress(id, "tcp", 22, 22, Ec2Source.Ipv4($"203.0.113.{random.Next(256)}/32"), "SSH");
+    if (random.NextDouble() < 0.05) server.Ec2.AddIngress(id, "-1", -1, -1, Ec2Source.Ipv4("0.0.0.0/0"), "everything");
+    if (random.NextDouble() < 0.2) server.Ec2.AddIngress(id, "tcp", 5432, 5432, Ec2Source.Ipv4($"10.{random.Next(256)}.0.0/16"), "database");
+}
+server.Config.RecordAll(server.Ec2, DateTime.UtcNow.AddMinutes(-5));
+
+Console.WriteLine($"AWS_ENDPOINT_URL={server.Url}");
+Console.Out.Flush();
+// Serve until the parent closes our standard input.
+await Console.In.ReadToEndAsync();
+return 0;
