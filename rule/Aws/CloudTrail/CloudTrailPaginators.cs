@@ -1,22 +1,16 @@
-using System.Runtime.CompilerServices;
 using SgConfigRule.Aws.CloudTrail.Model;
+using SgConfigRule.Aws.Protocol;
 
 namespace SgConfigRule.Aws.CloudTrail;
 
 /// <summary>Follows <c>NextToken</c>, resending the same parameters as the service requires.</summary>
 public static class CloudTrailPaginators
 {
-    public static async IAsyncEnumerable<LookupEventsResponse> LookupEventsPages(
-        this IAmazonCloudTrail cloudTrail, LookupEventsRequest request, int maxPages = int.MaxValue,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<LookupEventsResponse> LookupEventsPages(
+        this IAmazonCloudTrail cloudTrail, LookupEventsRequest request, int maxPages = int.MaxValue, CancellationToken cancellationToken = default)
     {
-        var next = request;
-        for (var page = 0; page < maxPages; page++)
-        {
-            var response = await cloudTrail.LookupEventsAsync(next, cancellationToken).ConfigureAwait(false);
-            yield return response;
-            if (string.IsNullOrEmpty(response.NextToken)) yield break;
-            next = next with { NextToken = response.NextToken };
-        }
+        ArgumentNullException.ThrowIfNull(cloudTrail);
+        return TokenPaginator.Pages("LookupEvents", request, cloudTrail.LookupEventsAsync, r => r.NextToken,
+            (r, token) => r with { NextToken = token }, maxPages, cancellationToken);
     }
 }

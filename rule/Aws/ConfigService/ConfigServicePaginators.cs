@@ -1,41 +1,24 @@
-using System.Runtime.CompilerServices;
 using SgConfigRule.Aws.ConfigService.Model;
+using SgConfigRule.Aws.Protocol;
 
 namespace SgConfigRule.Aws.ConfigService;
 
 /// <summary>Follows <c>nextToken</c> until the service stops returning one (the SDK's paginators, as extension methods).</summary>
 public static class ConfigServicePaginators
 {
-    public static async IAsyncEnumerable<ListDiscoveredResourcesResponse> ListDiscoveredResourcesPages(
-        this IAmazonConfigService config, ListDiscoveredResourcesRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<ListDiscoveredResourcesResponse> ListDiscoveredResourcesPages(
+        this IAmazonConfigService config, ListDiscoveredResourcesRequest request, CancellationToken cancellationToken = default)
     {
-        var next = request;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            var page = await config.ListDiscoveredResourcesAsync(next, cancellationToken).ConfigureAwait(false);
-            yield return page;
-            if (string.IsNullOrEmpty(page.NextToken)) yield break;
-            // A token seen before would loop forever; the service never does this, a broken endpoint might.
-            if (!seen.Add(page.NextToken)) throw new InvalidOperationException($"ListDiscoveredResources returned nextToken '{page.NextToken}' twice");
-            next = next with { NextToken = page.NextToken };
-        }
+        ArgumentNullException.ThrowIfNull(config);
+        return TokenPaginator.Pages("ListDiscoveredResources", request, config.ListDiscoveredResourcesAsync, r => r.NextToken,
+            (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
     }
 
-    public static async IAsyncEnumerable<DescribeConfigRulesResponse> DescribeConfigRulesPages(
-        this IAmazonConfigService config, DescribeConfigRulesRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<DescribeConfigRulesResponse> DescribeConfigRulesPages(
+        this IAmazonConfigService config, DescribeConfigRulesRequest request, CancellationToken cancellationToken = default)
     {
-        var next = request;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            var page = await config.DescribeConfigRulesAsync(next, cancellationToken).ConfigureAwait(false);
-            yield return page;
-            if (string.IsNullOrEmpty(page.NextToken)) yield break;
-            if (!seen.Add(page.NextToken)) throw new InvalidOperationException($"DescribeConfigRules returned NextToken '{page.NextToken}' twice");
-            next = next with { NextToken = page.NextToken };
-        }
+        ArgumentNullException.ThrowIfNull(config);
+        return TokenPaginator.Pages("DescribeConfigRules", request, config.DescribeConfigRulesAsync, r => r.NextToken,
+            (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
     }
 }
