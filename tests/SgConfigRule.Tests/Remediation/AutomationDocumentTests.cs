@@ -71,7 +71,7 @@ public class AutomationDocumentTests
         var execution = await Runner(harness).RunAsync(Parameters);
 
         Assert.Equal("Success", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Notify", "Route", "Done"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "Done"], execution.Steps.Select(s => s.Name));
         var publish = Assert.Single(execution.Published);
         Assert.Equal("SgConfigRule removed tcp/22 from 203.0.113.7/32 on sg-0f3c6a1e2b4d58a90 (Web Server Security Group)", publish.Subject);
         Assert.Equal("json", publish.MessageStructure);
@@ -85,14 +85,20 @@ public class AutomationDocumentTests
     }
 
     [Fact]
-    public async Task Nothing_to_do_path_notifies_the_truth_and_succeeds()
+    public async Task Nothing_to_do_path_succeeds_quietly_unless_asked_to_notify()
     {
         await using var harness = await RemediationHarness.StartAsync();
         await harness.WebServerWithSshAsync();
         await harness.RunAsync();
-        var execution = await Runner(harness).RunAsync(Parameters);
-        Assert.Equal("Success", execution.Status);
-        Assert.StartsWith("SgConfigRule: nothing removed on sg-0f3c6a1e2b4d58a90 (nothing disallowed)", execution.Published.Single().Subject);
+        // A second trigger for a change already handled (the fast path, then AWS Config): recorded, not emailed.
+        var quiet = await Runner(harness).RunAsync(Parameters);
+        Assert.Equal("Success", quiet.Status);
+        Assert.Equal("NothingToRevoke", quiet.Outputs["ReadOutcome.Status"]);
+        Assert.Empty(quiet.Published);
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Route", "Done"], quiet.Steps.Select(s => s.Name));
+
+        var told = await Runner(harness).RunAsync(With(("NotifyUnchanged", "true")));
+        Assert.StartsWith("SgConfigRule: nothing removed on sg-0f3c6a1e2b4d58a90 (nothing disallowed)", told.Published.Single().Subject);
     }
 
     [Fact]
@@ -119,7 +125,7 @@ public class AutomationDocumentTests
         var execution = await runner.RunAsync(Parameters);
 
         Assert.Equal("Success", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Notify", "Route", "WaitForCloudTrail", "Attribute", "ReadAttribution", "NotifyAttribution", "Done"],
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "WaitForCloudTrail", "Attribute", "ReadAttribution", "NotifyAttribution", "Done"],
             execution.Steps.Select(s => s.Name));
         Assert.Equal("PT10M", execution.Sleeps[0]);
         Assert.Equal(2, execution.Published.Count);
@@ -137,7 +143,7 @@ public class AutomationDocumentTests
         var execution = await Runner(harness).RunAsync(Parameters);
 
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Notify", "Route", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "FailRemediation"], execution.Steps.Select(s => s.Name));
         Assert.False(execution.Steps.Last().Succeeded);
         var publish = Assert.Single(execution.Published);
         Assert.StartsWith("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", publish.Subject);
