@@ -35,6 +35,15 @@ public sealed class FakeCloudTrail
         lock (gate) events.Add(trailEvent);
     }
 
+    /// <summary>Every event recorded so far, visible or not (what a trail would deliver to EventBridge).</summary>
+    public IReadOnlyList<TrailEvent> Events
+    {
+        get
+        {
+            lock (gate) return [.. events];
+        }
+    }
+
     public Reply Handle(string operation, JsonObject body)
     {
         if (operation != "LookupEvents") return JsonError(400, "UnknownOperationException", $"Unknown operation {operation}", Ns);

@@ -66,7 +66,11 @@ internal sealed partial class CfnTemplate
     public JsonObject Resources => Root["Resources"]!.AsObject();
 
     /// <summary>The template evaluated for these parameter values (others take their defaults); values are checked against the parameters' constraints.</summary>
-    public Rendered Render(IReadOnlyDictionary<string, string>? values = null)
+    /// <param name="physical">
+    /// Values for references to resources, keyed <c>Ref Id</c> or <c>GetAtt Id.Attribute</c> (what the stack would have
+    /// created); others read as placeholders.
+    /// </param>
+    public Rendered Render(IReadOnlyDictionary<string, string>? values = null, IReadOnlyDictionary<string, string>? physical = null)
     {
         values ??= new Dictionary<string, string>();
         foreach (var name in values.Keys)
@@ -82,7 +86,7 @@ internal sealed partial class CfnTemplate
             CheckConstraints(name, definition!.AsObject(), value);
             parameters[name] = value;
         }
-        var context = new Evaluation(this, parameters);
+        var context = new Evaluation(this, parameters, physical ?? new Dictionary<string, string>());
         var resources = new JsonObject();
         foreach (var (id, resource) in Resources)
         {
@@ -131,7 +135,8 @@ internal sealed partial class CfnTemplate
             Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == type).Select(r => (r.Key, r.Value!.AsObject()));
     }
 
-    private sealed partial class Evaluation(CfnTemplate template, IReadOnlyDictionary<string, string> parameters)
+    private sealed partial class Evaluation(CfnTemplate template, IReadOnlyDictionary<string, string> parameters,
+                                            IReadOnlyDictionary<string, string> physical)
     {
         public Dictionary<string, bool> Conditions { get; } = [];
 
@@ -198,13 +203,15 @@ internal sealed partial class CfnTemplate
         {
             if (name == "AWS::NoValue") return NoValue;
             if (parameters.TryGetValue(name, out var value)) return value;
+            if (physical.TryGetValue("Ref " + name, out var created)) return created;
             return Pseudo(name) ?? (template.Resources.ContainsKey(name.Split('.')[0]) ? "ref:" + name
                 : throw new KeyNotFoundException($"Ref {name}: no such parameter or resource"));
         }
 
-        private string GetAtt(string resource, string attribute) => template.Resources.ContainsKey(resource)
-            ? $"getatt:{resource}.{attribute}"
-            : throw new KeyNotFoundException($"GetAtt {resource}.{attribute}: no such resource");
+        private string GetAtt(string resource, string attribute) =>
+            !template.Resources.ContainsKey(resource) ? throw new KeyNotFoundException($"GetAtt {resource}.{attribute}: no such resource")
+            : physical.TryGetValue($"GetAtt {resource}.{attribute}", out var created) ? created
+            : $"getatt:{resource}.{attribute}";
 
         private static string? Pseudo(string name) => name switch
         {

@@ -57,6 +57,7 @@ public sealed class IamPolicyTests
                     break;
                 case "AWS::IAM::ManagedPolicy":
                 case "AWS::SNS::TopicPolicy":
+                case "AWS::SQS::QueuePolicy":
                 case "AWS::IAM::Policy":
                     documents.Add((id, properties["PolicyDocument"]!));
                     break;

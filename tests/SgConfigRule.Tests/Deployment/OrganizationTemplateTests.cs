@@ -161,6 +161,15 @@ public sealed class OrganizationTemplateTests
         Assert.Equal("true", central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REQUIRE_AUTOMATION_EXECUTION"]!.GetValue<string>());
     }
 
+    /// <summary>Templates given inline (--template-body, or `aws cloudformation deploy` without a bucket) are limited to 51,200 bytes.</summary>
+    [Theory]
+    [InlineData("template.yaml")]
+    [InlineData("org/member.yaml")]
+    [InlineData("org/central.yaml")]
+    [InlineData("org/conformance-pack.yaml")]
+    public void Every_template_can_be_given_inline(string file) =>
+        Assert.True(new FileInfo(Repo(file)).Length <= 51_200, $"{file} is {new FileInfo(Repo(file)).Length} bytes");
+
     [Fact]
     public void The_member_copies_of_the_document_and_the_pack_are_current()
     {
