@@ -69,6 +69,14 @@ public static class RemediationStatus
     /// with that tag (the deployment's protection): people must renew or remove the tag. Nothing was changed.
     /// </summary>
     public const string BlockedByExemptionTag = "BlockedByExemptionTag";
+    /// <summary>
+    /// The loop guard stopped revoking: the rules in <see cref="RemediationOutcome.Guarded"/> were revoked the maximum
+    /// number of times in the window and came back each time. People are told once; the group stays non-compliant.
+    /// </summary>
+    public const string LoopGuardTripped = "LoopGuardTripped";
+
+    /// <summary>The loop guard still spares the same rules, and people were already told: nothing changed, nothing published.</summary>
+    public const string LoopGuardHolding = "LoopGuardHolding";
     public const string Attributed = "Attributed";
     public const string Failed = "Failed";
 }
@@ -106,6 +114,13 @@ public sealed record RemediationOutcome
 
     /// <summary>Disallowed rules still present after the run (added meanwhile, or skipped).</summary>
     public IReadOnlyList<RevokedRule> Remaining { get; init; } = [];
+
+    /// <summary>Disallowed rules the loop guard left in place (revoked too often within the window).</summary>
+    public IReadOnlyList<RevokedRule> Guarded { get; init; } = [];
+
+    /// <summary>The loop guard's settings for this run (for the message; not serialized).</summary>
+    [JsonIgnore]
+    public LoopGuardSettings? LoopGuard { get; init; }
 
     public string? Note { get; init; }
     public required string Attribution { get; init; }
@@ -146,6 +161,7 @@ internal sealed record MachineMessage
     public IReadOnlyList<RevokedRule> WouldRevoke { get; init; } = [];
     public IReadOnlyList<RevokedRule> Skipped { get; init; } = [];
     public IReadOnlyList<RevokedRule> Remaining { get; init; } = [];
+    public IReadOnlyList<RevokedRule> Guarded { get; init; } = [];
     public string? Note { get; init; }
     public required string Attribution { get; init; }
     public string? CloudTrailUrl { get; init; }

@@ -16,8 +16,10 @@ namespace SgConfigRule.Remediation;
 /// the policy allows: a rule whose prefix list cannot be resolved is left alone and reported.
 /// </summary>
 internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, PrefixListCache prefixLists, TimeProvider time,
-                                 bool exemptionTagProtectedByIam = false)
+                                 bool exemptionTagProtectedByIam = false, LoopGuardSettings? loopGuard = null)
 {
+    private readonly LoopGuardSettings guard = loopGuard ?? LoopGuardSettings.Default;
+
     private const int MaxRounds = 3;
 
     public sealed record Result(
@@ -27,7 +29,11 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
         IReadOnlyList<RevokedRule> WouldRevoke,
         IReadOnlyList<RevokedRule> Skipped,
         IReadOnlyList<RevokedRule> Remaining,
-        string? Note);
+        string? Note)
+    {
+        /// <summary>Disallowed rules the loop guard spared: revoked too often in the window; they stay, and people are told.</summary>
+        public IReadOnlyList<RevokedRule> Guarded { get; init; } = [];
+    }
 
     public async Task<Result> RunAsync(string groupId, string? region, bool dryRun, CancellationToken cancellationToken)
     {
@@ -72,6 +78,26 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
                 return new Result(RemediationStatus.BlockedByExemptionTag, group, [], revocable, skipped, revocable.Concat(skipped).ToList(),
                     $"{evaluation.Exemption.Note}. The deployment denies revoking groups tagged {tagKey}: renew the exemption or remove the tag.");
             }
+            // The loop guard: a rule revoked MaxRevokes times in the window keeps coming back (infrastructure as
+            // code fighting the remediation). Stop revoking it, keep the group non-compliant, tell people once.
+            var now = time.GetUtcNow();
+            var state = LoopGuardState.Empty;
+            string? stateProblem = null;
+            var guarded = new List<RevokedRule>();
+            if (guard.Enabled)
+            {
+                state = LoopGuardState.Parse(group.FindTag(LoopGuardState.TagKey), out stateProblem);
+                guarded = [.. revocable.Where(r => state.RevokesWithin(LoopGuardState.Fingerprint(r), now, guard.WindowHours) >= guard.MaxRevokes)];
+                revocable = [.. revocable.Except(guarded)];
+            }
+            var newlyGuarded = guarded.Where(r => !state.IsEscalated(LoopGuardState.Fingerprint(r), now, guard.WindowHours)).ToList();
+            if (revocable.Count == 0)
+            {
+                var escalated = newlyGuarded.Aggregate(state, (s, r) => s.WithEscalation(LoopGuardState.Fingerprint(r), now, guard.WindowHours));
+                var recordProblem = newlyGuarded.Count > 0 ? await RecordAsync(groupId, escalated, now, cancellationToken).ConfigureAwait(false) : null;
+                return new Result(newlyGuarded.Count > 0 ? RemediationStatus.LoopGuardTripped : RemediationStatus.LoopGuardHolding, group, [], [],
+                    skipped, [.. guarded, .. skipped], Join(stateProblem, recordProblem)) { Guarded = guarded };
+            }
             try
             {
                 var response = await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
@@ -81,7 +107,17 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
                 }, cancellationToken).ConfigureAwait(false);
                 var confirmed = (response.RevokedSecurityGroupRules ?? []).Select(r => r.SecurityGroupRuleId).ToHashSet(StringComparer.Ordinal);
                 revoked.AddRange(revocable.Where(r => confirmed.Count == 0 || confirmed.Contains(r.RuleId)));
-                return await VerifyAsync(groupId, group, revoked, skipped, cancellationToken).ConfigureAwait(false);
+                var verified = await VerifyAsync(groupId, group, revoked, skipped, guarded, cancellationToken).ConfigureAwait(false);
+                if (!guard.Enabled) return verified;
+                var counted = revoked.Aggregate(state, (s, r) => s.WithRevoke(LoopGuardState.Fingerprint(r), now, guard.WindowHours));
+                counted = newlyGuarded.Aggregate(counted, (s, r) => s.WithEscalation(LoopGuardState.Fingerprint(r), now, guard.WindowHours));
+                var problem = await RecordAsync(groupId, counted, now, cancellationToken).ConfigureAwait(false);
+                return verified with
+                {
+                    Status = newlyGuarded.Count > 0 ? RemediationStatus.LoopGuardTripped : verified.Status,
+                    Guarded = guarded,
+                    Note = Join(verified.Note, stateProblem, problem),
+                };
             }
             catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidSecurityGroupRuleId.NotFound")
             {
@@ -97,7 +133,8 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
     }
 
     /// <summary>Reads the rules again: every revoked id must be gone; disallowed rules still present are reported.</summary>
-    private async Task<Result> VerifyAsync(string groupId, PolicyGroup before, List<RevokedRule> revoked, List<RevokedRule> skipped, CancellationToken cancellationToken)
+    private async Task<Result> VerifyAsync(string groupId, PolicyGroup before, List<RevokedRule> revoked, List<RevokedRule> skipped,
+                                           List<RevokedRule> guarded, CancellationToken cancellationToken)
     {
         var rules = new List<SecurityGroupRule>();
         string? next = null;
@@ -121,9 +158,33 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
         var after = before with { Ingress = [.. rules.Select(Ec2GroupConversion.ToIngressRule).OfType<IngressRule>()] };
         var catalog = await prefixLists.CatalogForAsync([after], parameters, cancellationToken).ConfigureAwait(false);
         var remaining = Evaluator.FindDisallowed(after, parameters, catalog).Select(Describe).ToList();
-        var note = remaining.Count > skipped.Count ? "Disallowed rules were added while the remediation ran; the next evaluation will handle them." : null;
+        var note = remaining.Count > skipped.Count + guarded.Count ? "Disallowed rules were added while the remediation ran; the next evaluation will handle them." : null;
         return new Result(RemediationStatus.Revoked, before, revoked, [], skipped, remaining, note);
     }
+
+    /// <summary>
+    /// Writes the loop guard's state on the group. The revoke has happened either way: a failure here is reported in
+    /// the outcome (the guard then cannot count this run), not turned into a failed remediation.
+    /// </summary>
+    private async Task<string?> RecordAsync(string groupId, LoopGuardState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ec2.CreateTagsAsync(new CreateTagsRequest
+            {
+                Resources = [groupId],
+                Tags = [new Tag(LoopGuardState.TagKey, state.Format(now, guard.WindowHours))],
+            }, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (AmazonEC2Exception e)
+        {
+            return $"Could not record the run in the tag {LoopGuardState.TagKey} ({e.ErrorCode}: {e.Message}); the loop guard did not count it.";
+        }
+    }
+
+    private static string? Join(params string?[] notes) =>
+        notes.Where(n => n is not null).ToList() is { Count: > 0 } present ? string.Join(" ", present) : null;
 
     private static (List<RevokedRule> Revocable, List<RevokedRule> Skipped) Split(ImmutableArray<Finding> findings)
     {

@@ -105,19 +105,24 @@ public sealed class RevokeFunction
 
         using var ec2 = AwsClients.Ec2(aws);
         using var prefixLists = new PrefixListCache(() => ec2);
-        var result = await new Revocation(ec2, policy, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam)
+        var result = await new Revocation(ec2, policy, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam, request.LoopGuard)
             .RunAsync(request.SecurityGroupId, region, request.Mode == RemediationMode.DryRun, cancellationToken).ConfigureAwait(false);
 
-        var concerned = result.Revoked.Count > 0 ? result.Revoked : result.WouldRevoke;
-        var attribution = (concerned, AttributionStatus.NotNeeded, (string?)null);
+        // Who added them: for the rules removed (or that would be), and for those the loop guard spared - whoever keeps
+        // re-adding a rule is what people need to know.
+        List<RevokedRule> concerned = [.. result.Revoked, .. result.WouldRevoke, .. result.Guarded];
+        var attribution = ((IReadOnlyList<RevokedRule>)concerned, AttributionStatus.NotNeeded, (string?)null);
         if (concerned.Count > 0)
         {
             attribution = await CloudTrailAttribution.AttributeAsync(AwsClients.CloudTrail(aws), request.SecurityGroupId, concerned, now,
                 runtime.AttributionBudget, cancellationToken).ConfigureAwait(false);
         }
         var (rules, attributionStatus, problem) = attribution;
-        var revoked = result.Revoked.Count > 0 ? rules : [];
-        var wouldRevoke = result.WouldRevoke.Count > 0 ? rules : [];
+        IReadOnlyList<RevokedRule> Attributed(IReadOnlyList<RevokedRule> subset) =>
+            [.. subset.Select(r => rules.FirstOrDefault(a => a.RuleId == r.RuleId) ?? r)];
+        var revoked = Attributed(result.Revoked);
+        var wouldRevoke = Attributed(result.WouldRevoke);
+        var guarded = Attributed(result.Guarded);
         return (Outcome(request, region, now, cloudTrailUrl) with
         {
             Status = result.Status,
@@ -127,10 +132,12 @@ public sealed class RevokeFunction
             Revoked = revoked,
             WouldRevoke = wouldRevoke,
             Skipped = result.Skipped,
-            Remaining = result.Remaining,
+            Remaining = [.. result.Remaining.Where(r => !result.Guarded.Any(g => g.RuleId == r.RuleId))],
+            Guarded = guarded,
             Note = Join(result.Note, problem),
             Attribution = attributionStatus,
-            AttributionPending = attributionStatus is AttributionStatus.NotYetAvailable or AttributionStatus.Partial,
+            // The follow-up looks up the removed rules only.
+            AttributionPending = revoked.Count > 0 && attributionStatus is AttributionStatus.NotYetAvailable or AttributionStatus.Partial,
             RestoreCommand = RestoreCommand.For(request.SecurityGroupId, region, revoked),
             RevokedRules = JsonSerializer.Serialize(revoked.ToList(), RemediationJsonContext.Default.ListRevokedRule),
         }, policy);
@@ -159,6 +166,7 @@ public sealed class RevokeFunction
         Attribution = AttributionStatus.NotNeeded,
         CloudTrailUrl = cloudTrailUrl,
         AutomationExecutionId = request.AutomationExecutionId,
+        LoopGuard = request.LoopGuard,
         Subject = "",
         Text = "",
         Message = "",
@@ -226,6 +234,8 @@ public sealed class RevokeFunction
             json.WriteNumber("revoked", outcome.Revoked.Count);
             json.WriteNumber("wouldRevoke", outcome.WouldRevoke.Count);
             json.WriteNumber("remaining", outcome.Remaining.Count);
+            json.WriteNumber("guarded", outcome.Guarded.Count);
+            if (outcome.Note is not null) json.WriteString("note", outcome.Note);
             json.WriteString("attribution", outcome.Attribution);
             if (outcome.Error is not null) json.WriteString("error", outcome.Error);
             json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));

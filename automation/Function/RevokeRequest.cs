@@ -38,6 +38,9 @@ public sealed partial record RevokeRequest(
     /// </summary>
     public string? ConfigRuleName { get; init; }
 
+    /// <summary>The loop guard (inputs <c>LoopGuardMaxRevokes</c>, <c>LoopGuardWindowHours</c>; 0 revokes turns it off).</summary>
+    public LoopGuardSettings LoopGuard { get; init; } = LoopGuardSettings.Default;
+
     public static RevokeRequest Parse(JsonElement input)
     {
         if (input.ValueKind != JsonValueKind.Object) throw new RevokeInputException("input", "must be a JSON object");
@@ -93,8 +96,25 @@ public sealed partial record RevokeRequest(
             }
         }
 
+        var loopGuard = new LoopGuardSettings(
+            Count(input, "LoopGuardMaxRevokes", LoopGuardSettings.Default.MaxRevokes, 0, 100),
+            Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
+
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, Text(input, "Region"),
-            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName };
+            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard };
+    }
+
+    /// <summary>A whole number given as a JSON number or a string (the document passes strings); absent or empty: the default.</summary>
+    private static int Count(JsonElement input, string name, int fallback, int min, int max)
+    {
+        if (!input.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
+        var text = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : null;
+        if (text is { Length: 0 }) return fallback;
+        if (text is null || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+        {
+            throw new RevokeInputException(name, $"must be a whole number from {min} to {max}, not {value.GetRawText()}");
+        }
+        return n;
     }
 
     private static string? Text(JsonElement input, string name)

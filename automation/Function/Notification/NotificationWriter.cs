@@ -44,6 +44,7 @@ public static class NotificationWriter
             WouldRevoke = outcome.WouldRevoke,
             Skipped = outcome.Skipped,
             Remaining = outcome.Remaining,
+            Guarded = outcome.Guarded,
             Note = outcome.Note,
             Attribution = outcome.Attribution,
             CloudTrailUrl = outcome.CloudTrailUrl,
@@ -71,6 +72,9 @@ public static class NotificationWriter
             RemediationStatus.DryRun => $"{Product} dry run: would remove {Count(o.WouldRevoke.Count)} on {o.SecurityGroupId}",
             RemediationStatus.Attributed => $"{Product}: who added the rules removed on {o.SecurityGroupId}",
             RemediationStatus.Failed => $"{Product}: remediation FAILED for {o.SecurityGroupId}",
+            RemediationStatus.LoopGuardTripped => o.Guarded.Count == 1
+                ? $"{Product}: {o.Guarded[0].Display} keeps coming back on {o.SecurityGroupId} - stopped"
+                : $"{Product}: {o.Guarded.Count} rules keep coming back on {o.SecurityGroupId} - stopped",
             _ => $"{Product}: nothing removed on {o.SecurityGroupId} ({Reason(o.Status)})",
         };
         core = Clean(core);
@@ -94,6 +98,7 @@ public static class NotificationWriter
         RemediationStatus.Exempt => "exempt",
         RemediationStatus.OutOfScope => "outside the rule's scope",
         RemediationStatus.BlockedByExemptionTag => "exemption tag expired, revoke denied",
+        RemediationStatus.LoopGuardHolding => "loop guard holding",
         _ => status,
     };
 
@@ -110,6 +115,9 @@ public static class NotificationWriter
             RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} already removed (by another run or a person).",
             RemediationStatus.GroupNotFound => $"{Product} did not change security group {o.SecurityGroupId}: it no longer exists.",
             RemediationStatus.Exempt => $"{Product} did not change security group {group}: it carries a valid exemption tag.",
+            RemediationStatus.LoopGuardTripped => $"{Product} STOPPED revoking {Count(o.Guarded.Count)} on security group {group}: each was revoked {LoopGuardText(o)} and was added back every time - something keeps re-creating it (an infrastructure-as-code pipeline?). The group stays NON_COMPLIANT until that source is fixed."
+                + (o.Revoked.Count > 0 ? $" It did remove {Count(o.Revoked.Count)} this time." : ""),
+            RemediationStatus.LoopGuardHolding => $"{Product} is still not revoking the rules of security group {group} that keep coming back (people were told); nothing changed.",
             RemediationStatus.OutOfScope => $"{Product} did not change security group {group}: it is outside the rule's tag scope ({o.Note}).",
             RemediationStatus.BlockedByExemptionTag => $"{Product} could not change security group {group}: its exemption tag is no longer valid, but the deployment forbids revoking tagged groups. Renew the exemption or remove the tag.",
             _ => $"{Product} could NOT remediate security group {group}.",
@@ -128,6 +136,12 @@ public static class NotificationWriter
             o.Status == RemediationStatus.DryRun ? o.WouldRevoke : o.Revoked);
         Rules(text, "Not removed - their prefix list could not be resolved, so they may be allowed:", o.Skipped);
         Rules(text, "Still disallowed after this run (they will be handled on the next evaluation):", o.Remaining);
+        if (o.Guarded.Count > 0)
+        {
+            Rules(text, "Left in place by the loop guard (they keep coming back):", o.Guarded);
+            text.AppendLine($"Find and fix what re-adds them (the \"added by\" lines say who). To let {Product} revoke them again now, remove the tag {LoopGuardState.TagKey} from the group; otherwise it starts over when the window ends.");
+            text.AppendLine();
+        }
 
         if ((o.Revoked.Count > 0 || o.WouldRevoke.Count > 0) && o.Attribution is AttributionStatus.NotYetAvailable or AttributionStatus.Partial or AttributionStatus.Unavailable)
         {
@@ -137,7 +151,7 @@ public static class NotificationWriter
             if (o.CloudTrailUrl is not null) text.Append("  ").AppendLine(o.CloudTrailUrl);
             text.AppendLine();
         }
-        if (o.RestoreCommand is not null && o.Status is RemediationStatus.Revoked or RemediationStatus.Attributed)
+        if (o.RestoreCommand is not null && (o.Status is RemediationStatus.Revoked or RemediationStatus.Attributed || o.Revoked.Count > 0))
         {
             text.AppendLine("To restore exactly what was removed:");
             text.Append("  ").AppendLine(o.RestoreCommand);
@@ -148,6 +162,11 @@ public static class NotificationWriter
         if (o.AutomationExecutionId is not null) Field(text, "Automation execution", o.AutomationExecutionId);
         return text.ToString().TrimEnd() + Environment.NewLine;
     }
+
+    /// <summary>"3 times within 24 hours", from the settings the outcome was made with.</summary>
+    private static string LoopGuardText(RemediationOutcome o) => o.LoopGuard is { } g
+        ? string.Create(CultureInfo.InvariantCulture, $"{g.MaxRevokes} times within {g.WindowHours} hours")
+        : "repeatedly";
 
     private static void Rules(StringBuilder text, string heading, IReadOnlyList<RevokedRule> rules)
     {

@@ -152,9 +152,40 @@ public sealed class FakeEc2
                 "RevokeSecurityGroupIngress" => RevokeIngress(q),
                 "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(q),
                 "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(q),
+                "CreateTags" => CreateTags(q),
                 _ => Ec2Error(400, "InvalidAction", $"The action {q.Action} is not valid for this web service."),
             };
         }
+    }
+
+    /// <summary>Tag keys CreateTags refuses with UnauthorizedOperation, as an IAM policy without that permission would.</summary>
+    public HashSet<string> DeniedTagKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>CreateTags on security groups: overwrites values, EC2's limits on keys and values, all or nothing.</summary>
+    private Reply CreateTags(QueryParameters q)
+    {
+        var resources = q.List("ResourceId");
+        if (resources.Count == 0) return Ec2Error(400, "MissingParameter", "The request must contain the parameter resourceIdSet");
+        var tags = q.Indices("Tag").Select(i => (Key: q[$"Tag.{i}.Key"] ?? "", Value: q[$"Tag.{i}.Value"] ?? "")).ToList();
+        if (tags.Count == 0) return Ec2Error(400, "MissingParameter", "The request must contain the parameter tagSet");
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is 0 or > 128 || value.Length > 256) return Ec2Error(400, "InvalidParameterValue", $"Tag key or value too long: {key}");
+            if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)) return Ec2Error(400, "InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
+            if (DeniedTagKeys.Contains(key)) return Ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.");
+        }
+        var missing = resources.FirstOrDefault(r => !groups.ContainsKey(r));
+        if (missing is not null) return Ec2Error(400, "InvalidGroup.NotFound", $"The security group '{missing}' does not exist");
+        foreach (var id in resources)
+        {
+            foreach (var (key, value) in tags) groups[id].Tags[key] = value;
+        }
+        return Xml($"<CreateTagsResponse xmlns=\"{Namespace}\">{RequestId()}<return>true</return></CreateTagsResponse>");
+    }
+
+    public string? Tag(string groupId, string key)
+    {
+        lock (gate) return groups[groupId].Tags.TryGetValue(key, out var value) ? value : null;
     }
 
     private Reply DescribeSecurityGroups(QueryParameters q)

@@ -191,6 +191,19 @@ public sealed class IamPolicyTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Tags_may_be_written_only_on_security_groups_and_only_the_loop_guard_tag(string file, string values)
+    {
+        foreach (var (where, statement) in Statements(Render(file, values)).Where(s => List(s.Statement["Action"]).Contains("ec2:CreateTags")))
+        {
+            Assert.Equal(["ec2:CreateTags"], List(statement["Action"]));
+            Assert.Equal([$"arn:aws:ec2:{CfnTemplate.Region}:{CfnTemplate.AccountId}:security-group/*"], List(statement["Resource"]));
+            Assert.Equal(["sg-config-rule:revocations"], List(statement["Condition"]?["ForAllValues:StringEquals"]?["aws:TagKeys"]));
+            Assert.True(where.StartsWith("RevokeFunctionRole", StringComparison.Ordinal) || where.StartsWith("MemberRole", StringComparison.Ordinal), where);
+        }
+    }
+
     [Fact]
     public void Roles_trust_only_their_service_and_AWS_Config_may_invoke_the_rule_only_for_this_account()
     {

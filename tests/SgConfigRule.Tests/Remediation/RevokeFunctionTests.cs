@@ -27,8 +27,9 @@ public class RevokeFunctionTests
         Assert.All(rules, r => Assert.Equal(443, r.FromPort));
         Assert.DoesNotContain(rules, r => r.RuleId == ssh);
 
-        Assert.Equal(4, harness.Ec2Calls());
-        Assert.Equal(["DescribeSecurityGroups", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "DescribeSecurityGroupRules"],
+        // Read, revoke, verify, and count the revoke for the loop guard (a tag on the group).
+        Assert.Equal(5, harness.Ec2Calls());
+        Assert.Equal(["DescribeSecurityGroups", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "DescribeSecurityGroupRules", "CreateTags"],
             harness.Server.Calls.Where(c => c.Service == "ec2").Select(c => c.Operation));
 
         Assert.Equal(AttributionStatus.Found, outcome.Attribution);
