@@ -153,6 +153,11 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 : Dispatch(service, operation, text, verdict.AccessKey);
         }
         calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text));
+        if (fault?.Kind == FaultKind.LostReply)
+        {
+            context.Abort();
+            return;
+        }
         context.Response.StatusCode = reply.StatusCode;
         context.Response.ContentType = reply.ContentType;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();

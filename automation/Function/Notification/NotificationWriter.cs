@@ -112,7 +112,7 @@ public static class NotificationWriter
             RemediationStatus.DryRun => $"{Product} is in dry-run mode: it would remove {Count(o.WouldRevoke.Count)} from security group {group}. Nothing was changed.",
             RemediationStatus.Attributed => $"Update on the rules {Product} removed from security group {group}: who added them.",
             RemediationStatus.NothingToRevoke => $"{Product} checked security group {group} again and found nothing to remove: it is compliant now.",
-            RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} already removed (by another run or a person).",
+            RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} gone while it was revoking them: another run removed them (its message has the details), a person did, or this run did and EC2's answer was lost.",
             RemediationStatus.GroupNotFound => $"{Product} did not change security group {o.SecurityGroupId}: it no longer exists.",
             RemediationStatus.Exempt => $"{Product} did not change security group {group}: it carries a valid exemption tag.",
             RemediationStatus.LoopGuardTripped => $"{Product} STOPPED revoking {Count(o.Guarded.Count)} on security group {group}: each was revoked {LoopGuardText(o)} and was added back every time - something keeps re-creating it (an infrastructure-as-code pipeline?). The group stays NON_COMPLIANT until that source is fixed."

@@ -16,6 +16,9 @@ public enum FaultKind
 
     /// <summary>Close the connection without answering.</summary>
     Drop,
+
+    /// <summary>Do what was asked, then close the connection without answering: the client cannot know it happened.</summary>
+    LostReply,
 }
 
 /// <summary>
