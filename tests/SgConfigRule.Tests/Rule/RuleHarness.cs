@@ -95,9 +95,12 @@ internal sealed class RuleHarness : IAsyncDisposable
         }.ToJsonString();
 
     /// <summary>An event-form configuration item for a group as it stands in the fake EC2.</summary>
-    public JsonObject ItemFor(string groupId, DateTime capture, string status = "OK")
+    public JsonObject ItemFor(string groupId, DateTime capture, string status = "OK") => ItemFor(Server, groupId, capture, status);
+
+    /// <summary>The configuration item of a group of the loopback EC2, in the form a change notification carries.</summary>
+    public static JsonObject ItemFor(FakeAwsServer server, string groupId, DateTime capture, string status = "OK")
     {
-        var item = Server.Config.SecurityGroupItem(Server.Ec2.FindGroup(groupId)!, capture);
+        var item = server.Config.SecurityGroupItem(server.Ec2.FindGroup(groupId)!, capture);
         return new JsonObject
         {
             ["configurationItemCaptureTime"] = capture.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
