@@ -60,7 +60,8 @@ public sealed class RevokeFunction
         {
             (outcome, policy) = await RunAsync(request, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException or InvalidOperationException
+        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
+                                  or HttpRequestException or InvalidOperationException
                                   or SgConfigRule.Policy.Parsing.InputException)
         {
             outcome = Failure(request.SecurityGroupId, request.Mode.ToString(), request.AccountId, Region(request), request.AutomationExecutionId, now,

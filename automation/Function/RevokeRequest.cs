@@ -68,6 +68,9 @@ public sealed partial record RevokeRequest(
             throw new RevokeInputException("RuleParameters", e.Message);
         }
 
+        var region = Text(input, "Region");
+        if (region is not null && !RegionPattern().IsMatch(region)) throw new RevokeInputException("Region", $"'{Shorten(region)}' is not an AWS Region name (like us-east-1)");
+
         var account = Text(input, "AccountId");
         if (account is not null && !AccountPattern().IsMatch(account)) throw new RevokeInputException("AccountId", $"'{account}' is not a 12-digit account id");
 
@@ -100,7 +103,7 @@ public sealed partial record RevokeRequest(
             Count(input, "LoopGuardMaxRevokes", LoopGuardSettings.Default.MaxRevokes, 0, 100),
             Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
 
-        return new RevokeRequest(groupId, mode, parameters, parametersText, account, Text(input, "Region"),
+        return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
             Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard };
     }
 
@@ -130,6 +133,12 @@ public sealed partial record RevokeRequest(
 
     [GeneratedRegex("^[0-9]{12}$")]
     private static partial Regex AccountPattern();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")]
+    private static partial Regex RegionPattern();
+
+    /// <summary>Bad input is quoted in errors, but not at any length.</summary>
+    private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 61), "...");
 }
 
 /// <summary>Input the function refuses; names the field.</summary>

@@ -42,8 +42,17 @@ public sealed class RuleFunction
         var watch = Stopwatch.StartNew();
         var log = new RuleLog(runtime.Log, runtime.Time);
         using var document = ParseEvent(eventJson, log);
-        var ruleEvent = document.RootElement.Deserialize(ConfigEventJsonContext.Default.ConfigRuleEvent)
+        ConfigRuleEvent ruleEvent;
+        try
+        {
+            ruleEvent = document.RootElement.Deserialize(ConfigEventJsonContext.Default.ConfigRuleEvent)
                         ?? throw Fail(log, "", null, null, "the event is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            // A field of the wrong type (say a number where Config sends a string): name it, fail, let Config retry.
+            throw Fail(log, "", null, null, $"the event does not have the shape of a Config rule event: {e.Message}");
+        }
         var invoking = ParseInvokingEvent(ruleEvent, log);
         var messageType = invoking.MessageType ?? "";
         if (string.IsNullOrEmpty(ruleEvent.ResultToken)) throw Fail(log, messageType, ruleEvent, null, "the event has no resultToken");
