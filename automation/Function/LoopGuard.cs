@@ -39,8 +39,12 @@ public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..8];
     }
 
-    /// <summary>Reads a tag value; a malformed one is reported in <paramref name="problem"/> and read as empty (the guard then starts over, which revokes, never spares).</summary>
-    public static LoopGuardState Parse(string? value, out string? problem)
+    /// <summary>
+    /// Reads a tag value; a malformed one — or one that claims a window starting in the future or more revokes than
+    /// can happen, which only a forger writes — is reported in <paramref name="problem"/> and read as empty: the guard
+    /// then starts over, which revokes, never spares.
+    /// </summary>
+    public static LoopGuardState Parse(string? value, DateTimeOffset now, out string? problem)
     {
         problem = null;
         if (string.IsNullOrWhiteSpace(value)) return Empty;
@@ -51,7 +55,8 @@ public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
             if (parts.Length != 4 || parts[0].Length != 8 || !parts[0].All(Uri.IsHexDigit)
                 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 0
                 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var hour)
-                || parts[3] is not ("e" or "n"))
+                || parts[3] is not ("e" or "n")
+                || hour > Hour(now) || count > 1000)
             {
                 problem = $"the tag {TagKey} holds '{value}', which is not loop-guard state; it was ignored and will be rewritten";
                 return Empty;

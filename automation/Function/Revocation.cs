@@ -86,7 +86,7 @@ internal sealed class Revocation(IAmazonEC2 ec2, PolicyParameters parameters, Pr
             var guarded = new List<RevokedRule>();
             if (guard.Enabled)
             {
-                state = LoopGuardState.Parse(group.FindTag(LoopGuardState.TagKey), out stateProblem);
+                state = LoopGuardState.Parse(group.FindTag(LoopGuardState.TagKey), now, out stateProblem);
                 guarded = [.. revocable.Where(r => state.RevokesWithin(LoopGuardState.Fingerprint(r), now, guard.WindowHours) >= guard.MaxRevokes)];
                 revocable = [.. revocable.Except(guarded)];
             }

@@ -99,9 +99,14 @@ public sealed class RevokeFunction
             }, policy);
         }
 
+        if (runtime.ConfigRuleName is { } pinned && request.ConfigRuleName != pinned)
+        {
+            throw new InvalidOperationException(
+                $"refused: this deployment takes the policy only from the AWS Config rule {pinned}, and the input names {(request.ConfigRuleName is null ? "no rule" : $"the rule {request.ConfigRuleName}")}");
+        }
         if (request.ConfigRuleName is { } ruleName)
         {
-            policy = await RulePolicySource.ReadAsync(AwsClients.ConfigService(aws), ruleName, request.Parameters.ExecutionRoleName, cancellationToken).ConfigureAwait(false);
+            policy = await RulePolicySource.ReadAsync(AwsClients.ConfigService(aws), ruleName, runtime.RequireConformancePackRule, request.Parameters.ExecutionRoleName, cancellationToken).ConfigureAwait(false);
         }
 
         using var ec2 = AwsClients.Ec2(aws);
@@ -265,6 +270,18 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
     /// <summary>With <see cref="RequireAutomationExecution"/>: the document the execution must run (null: any).</summary>
     public string? RemediationDocumentName { get; init; }
 
+    /// <summary>
+    /// Deployments pin the Config rule the policy comes from: a request must name it (Revoke and DryRun), so nobody who
+    /// can start the document or invoke the function can hand it a policy of their own. Null: any rule, or RuleParameters.
+    /// </summary>
+    public string? ConfigRuleName { get; init; }
+
+    /// <summary>Organization deployments: the rule must be one a conformance pack deployed (members cannot create or edit those).</summary>
+    public bool RequireConformancePackRule { get; init; }
+
+    public const string ConfigRuleNameVariable = "SGCR_CONFIG_RULE_NAME";
+    public const string RequireConformancePackRuleVariable = "SGCR_REQUIRE_CONFORMANCE_PACK_RULE";
+
     public const string RequireAutomationExecutionVariable = "SGCR_REQUIRE_AUTOMATION_EXECUTION";
     public const string RemediationDocumentVariable = "SGCR_REMEDIATION_DOCUMENT";
 
@@ -273,6 +290,8 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
         ExemptionTagProtectedByIam = IsTrue(Environment.GetEnvironmentVariable(ExemptionTagProtectedVariable)),
         RequireAutomationExecution = IsTrue(Environment.GetEnvironmentVariable(RequireAutomationExecutionVariable)),
         RemediationDocumentName = Environment.GetEnvironmentVariable(RemediationDocumentVariable) is { Length: > 0 } name ? name : null,
+        ConfigRuleName = Environment.GetEnvironmentVariable(ConfigRuleNameVariable) is { Length: > 0 } rule ? rule : null,
+        RequireConformancePackRule = IsTrue(Environment.GetEnvironmentVariable(RequireConformancePackRuleVariable)),
     };
 
     private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);

@@ -86,7 +86,13 @@ public static class NotificationWriter
         return $"{core} ({(name.Length <= room ? name : string.Concat(name.AsSpan(0, room - 3), "..."))})";
     }
 
-    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) || IsBidiControl(c) ? ' ' : c)]);
+
+    private static bool IsBidiControl(char c) => c is '\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069';
+
+    /// <summary>Like <see cref="Clean"/> for a body: line breaks stay, every other control character (and bidi overrides) becomes a space.</summary>
+    private static string Sanitize(string text) =>
+        new([.. text.Select(c => (char.IsControl(c) && c != '\n') || IsBidiControl(c) ? ' ' : c)]);
 
     private static string Count(int n) => n == 1 ? "1 inbound rule" : $"{n} inbound rules";
 
@@ -105,7 +111,7 @@ public static class NotificationWriter
     private static string Body(RemediationOutcome o, PolicyParameters parameters)
     {
         var text = new StringBuilder();
-        var group = o.GroupName is null ? o.SecurityGroupId : $"{o.SecurityGroupId} ({o.GroupName})";
+        var group = o.GroupName is null ? o.SecurityGroupId : $"{o.SecurityGroupId} ({Clean(o.GroupName)})";
         text.AppendLine(o.Status switch
         {
             RemediationStatus.Revoked => $"{Product} removed {Count(o.Revoked.Count)} from security group {group}.",
@@ -160,7 +166,8 @@ public static class NotificationWriter
             text.AppendLine();
         }
         if (o.AutomationExecutionId is not null) Field(text, "Automation execution", o.AutomationExecutionId);
-        return text.ToString().TrimEnd() + Environment.NewLine;
+        // Group names, descriptions and tag values come from people: no control character of theirs reaches the mail.
+        return Sanitize(text.ToString().TrimEnd()) + Environment.NewLine;
     }
 
     /// <summary>"3 times within 24 hours", from the settings the outcome was made with.</summary>
@@ -175,13 +182,13 @@ public static class NotificationWriter
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {i + 1}. {rule.Display} - {rule.Reason}");
-            var detail = $"     rule {rule.RuleId}" + (string.IsNullOrEmpty(rule.Description) ? "" : $", description \"{rule.Description}\"");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {i + 1}. {Clean(rule.Display)} - {Clean(rule.Reason)}");
+            var detail = $"     rule {rule.RuleId}" + (string.IsNullOrEmpty(rule.Description) ? "" : $", description \"{Clean(rule.Description)}\"");
             text.AppendLine(detail);
             if (rule.AddedBy is { } actor)
             {
                 var from = actor.SourceIpAddress is null ? "" : $" from {actor.SourceIpAddress}";
-                text.AppendLine(CultureInfo.InvariantCulture, $"     added by {actor.Principal}{from} at {Time(actor.EventTime)} ({actor.EventName}, CloudTrail event {actor.EventId})");
+                text.AppendLine(CultureInfo.InvariantCulture, $"     added by {Clean(actor.Principal)}{Clean(from)} at {Time(actor.EventTime)} ({Clean(actor.EventName)}, CloudTrail event {Clean(actor.EventId)})");
             }
         }
         text.AppendLine();
@@ -190,7 +197,8 @@ public static class NotificationWriter
     private static void Field(StringBuilder text, string name, string? value)
     {
         if (value is null) return;
-        text.Append(CultureInfo.InvariantCulture, $"{name + ":",-22}").AppendLine(value);
+        // One field, one line: a value (a note quoting a tag, say) cannot start lines of its own.
+        text.Append(CultureInfo.InvariantCulture, $"{name + ":",-22}").AppendLine(Clean(value));
     }
 
     private static string Time(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

@@ -244,7 +244,7 @@ public sealed class FastPathTests
         var input = Input(target, evt);
         Assert.Equal($"arn:aws:lambda:{CfnTemplate.Region}:999988887777:function:sg-config-rule-revoke", input["FunctionName"]![0]!.GetValue<string>());
         var parameters = SgConfigRule.Policy.Parameters.ParameterParser.Parse(input["RuleParameters"]![0]!.GetValue<string>());
-        Assert.Equal($"SgConfigRuleMember-{CfnTemplate.Region}", parameters.ExecutionRoleName);
+        Assert.Equal($"SgConfigRuleRemediation-{CfnTemplate.Region}", parameters.ExecutionRoleName);
         Assert.Equal("sg-config-rule", input["ConfigRuleName"]![0]!.GetValue<string>());
         Assert.DoesNotContain(CfnTemplate.Load(Path.Combine(TestData.RepositoryRoot, "org", "member.yaml"))
             .Render(new Dictionary<string, string> { ["CentralAccountId"] = "999988887777" }).Resources, r => r.Key.StartsWith("FastPath", StringComparison.Ordinal));

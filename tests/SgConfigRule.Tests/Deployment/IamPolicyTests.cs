@@ -31,7 +31,7 @@ public sealed class IamPolicyTests
     private static readonly Dictionary<string, string> RevokingRole = new()
     {
         ["template.yaml"] = "RevokeFunctionRole",
-        ["org/member.yaml"] = "MemberRole",
+        ["org/member.yaml"] = "RemediationMemberRole",
     };
 
     internal static CfnTemplate.Rendered Render(string file, string values) =>
@@ -149,13 +149,13 @@ public sealed class IamPolicyTests
     }
 
     [Theory]
-    [InlineData("org/central.yaml", Organization, "RuleFunctionRole")]
-    [InlineData("org/central.yaml", Organization, "RevokeFunctionRole")]
-    public void Central_functions_may_assume_only_the_member_role_and_only_in_the_organization(string file, string values, string role)
+    [InlineData("org/central.yaml", Organization, "RuleFunctionRole", "SgConfigRuleMember")]
+    [InlineData("org/central.yaml", Organization, "RevokeFunctionRole", "SgConfigRuleRemediation")]
+    public void Central_functions_may_assume_only_their_member_role_and_only_in_the_organization(string file, string values, string role, string memberRole)
     {
         var statements = Statements(Render(file, values)).Where(s => s.Where.StartsWith(role + " policy", StringComparison.Ordinal)).Select(s => s.Statement).ToList();
         var assume = Assert.Single(statements, s => List(s["Action"]).Contains("sts:AssumeRole"));
-        Assert.Equal([$"arn:aws:iam::*:role/SgConfigRuleMember-{CfnTemplate.Region}"], List(assume["Resource"]));
+        Assert.Equal([$"arn:aws:iam::*:role/{memberRole}-{CfnTemplate.Region}"], List(assume["Resource"]));
         Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
         Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal), a));
     }
@@ -200,7 +200,7 @@ public sealed class IamPolicyTests
             Assert.Equal(["ec2:CreateTags"], List(statement["Action"]));
             Assert.Equal([$"arn:aws:ec2:{CfnTemplate.Region}:{CfnTemplate.AccountId}:security-group/*"], List(statement["Resource"]));
             Assert.Equal(["sg-config-rule:revocations"], List(statement["Condition"]?["ForAllValues:StringEquals"]?["aws:TagKeys"]));
-            Assert.True(where.StartsWith("RevokeFunctionRole", StringComparison.Ordinal) || where.StartsWith("MemberRole", StringComparison.Ordinal), where);
+            Assert.True(where.StartsWith("RevokeFunctionRole", StringComparison.Ordinal) || where.StartsWith("RemediationMemberRole", StringComparison.Ordinal), where);
         }
     }
 

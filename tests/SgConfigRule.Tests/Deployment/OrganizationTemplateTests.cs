@@ -66,7 +66,8 @@ public sealed class OrganizationTemplateTests
             .Resources["Remediation"]!["Properties"]!["Parameters"]!["AutomationAssumeRole"]!["StaticValue"]!["Values"]![0]!;
         Assert.Equal($"arn:aws:iam::{CfnTemplate.AccountId}:role/SgConfigRuleAutomation-{CfnTemplate.Region}", Assert.IsAssignableFrom<JsonValue>(rawRole).GetValue<string>());
 
-        Assert.Equal($$"""{"executionRoleName":"SgConfigRuleMember-{{CfnTemplate.Region}}"}""",
+        // Each central function acts through its own member role: the rule evaluates, the revoke remediates.
+        Assert.Equal($$"""{"executionRoleName":"SgConfigRuleRemediation-{{CfnTemplate.Region}}"}""",
             remediation["RuleParameters"]!["StaticValue"]!["Values"]![0]!.GetValue<string>());
         Assert.Equal($"SgConfigRuleMember-{CfnTemplate.Region}",
             pack.Properties("ConfigRule")["InputParameters"]!["executionRoleName"]!.GetValue<string>());
@@ -138,16 +139,21 @@ public sealed class OrganizationTemplateTests
         var alias = central.Properties("NotificationKeyAlias")["AliasName"]!.GetValue<string>();
         Assert.Contains(automation, s => s["Condition"]?["ForAnyValue:StringEquals"]?["kms:ResourceAliases"]?.GetValue<string>() == alias);
 
-        // Member role trust names the central function roles; central may assume the member role by its name.
-        var trust = member.Properties("MemberRole")["AssumeRolePolicyDocument"]!["Statement"]![0]!;
-        var trusted = IamPolicyTests.List(trust["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]).ToList();
-        Assert.Equal(
-        [
-            $"arn:aws:iam::{Central}:role/{central.Properties("RuleFunctionRole")["RoleName"]!.GetValue<string>()}",
-            $"arn:aws:iam::{Central}:role/{central.Properties("RevokeFunctionRole")["RoleName"]!.GetValue<string>()}",
-        ], trusted);
-        var memberRole = member.Properties("MemberRole")["RoleName"]!.GetValue<string>();
-        Assert.Contains(central.Statements("RuleFunctionRole"), s => IamPolicyTests.List(s["Resource"]).Contains($"arn:aws:iam::*:role/{memberRole}"));
+        // Each member role trusts exactly one central function role, and each central role may assume exactly that one.
+        foreach (var (memberId, centralId) in new[] { ("MemberRole", "RuleFunctionRole"), ("RemediationMemberRole", "RevokeFunctionRole") })
+        {
+            var trust = member.Properties(memberId)["AssumeRolePolicyDocument"]!["Statement"]![0]!;
+            Assert.Equal([$"arn:aws:iam::{Central}:role/{central.Properties(centralId)["RoleName"]!.GetValue<string>()}"],
+                IamPolicyTests.List(trust["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]));
+            var roleName = member.Properties(memberId)["RoleName"]!.GetValue<string>();
+            Assert.Contains(central.Statements(centralId), s => IamPolicyTests.List(s["Resource"]).SequenceEqual([$"arn:aws:iam::*:role/{roleName}"]));
+        }
+        // The rule's executionRoleName names the rule's member role; the remediation's, the remediation's.
+        Assert.Equal(member.Properties("MemberRole")["RoleName"]!.GetValue<string>(), pack.Properties("ConfigRule")["InputParameters"]!["executionRoleName"]!.GetValue<string>());
+        Assert.Contains(member.Properties("RemediationMemberRole")["RoleName"]!.GetValue<string>(), remediation["RuleParameters"]!["StaticValue"]!["Values"]![0]!.GetValue<string>());
+        // The rule's member role cannot revoke; the remediation's cannot post evaluations.
+        Assert.DoesNotContain(member.Statements("MemberRole").SelectMany(s => IamPolicyTests.List(s["Action"])), a => a.StartsWith("ec2:Revoke", StringComparison.Ordinal) || a == "ec2:CreateTags");
+        Assert.DoesNotContain(member.Statements("RemediationMemberRole").SelectMany(s => IamPolicyTests.List(s["Action"])), a => a == "config:PutEvaluations");
 
         // The central topic and key accept the member automation role by name.
         var automationRole = member.Properties("AutomationRole")["RoleName"]!.GetValue<string>();
@@ -159,6 +165,10 @@ public sealed class OrganizationTemplateTests
         Assert.Equal(document, pack.Properties("Remediation")["TargetId"]!.GetValue<string>());
         Assert.Equal(document, central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REMEDIATION_DOCUMENT"]!.GetValue<string>());
         Assert.Equal("true", central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REQUIRE_AUTOMATION_EXECUTION"]!.GetValue<string>());
+        // The policy comes only from the pack's rule: pinned by name, and only a rule a conformance pack deployed.
+        Assert.Equal(pack.Properties("ConfigRule")["ConfigRuleName"]!.GetValue<string>(),
+            central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_CONFIG_RULE_NAME"]!.GetValue<string>());
+        Assert.Equal("true", central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REQUIRE_CONFORMANCE_PACK_RULE"]!.GetValue<string>());
     }
 
     /// <summary>Templates given inline (--template-body, or `aws cloudformation deploy` without a bucket) are limited to 51,200 bytes.</summary>

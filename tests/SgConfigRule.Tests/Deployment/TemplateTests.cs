@@ -149,6 +149,9 @@ public sealed class TemplateTests
         Assert.Equal("live", Static(remediation, "FunctionQualifier"));
         Assert.Equal("""{"ResourceValue":{"Value":"RESOURCE_ID"}}""", remediation["Parameters"]!["SecurityGroupId"]!.ToJsonString());
         Assert.Equal("ConfigRule", stack.Resource("Remediation")["DependsOn"]!.GetValue<string>());
+        // The revoke function takes the policy only from this stack's rule.
+        Assert.Equal(stack.Properties("ConfigRule")["ConfigRuleName"]!.GetValue<string>(),
+            stack.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_CONFIG_RULE_NAME"]!.GetValue<string>());
     }
 
     [Fact]

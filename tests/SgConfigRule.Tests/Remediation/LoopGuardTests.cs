@@ -39,7 +39,7 @@ public sealed class LoopGuardTests
         var state = LoopGuardState.Empty.WithRevoke(ssh, Start, 24).WithRevoke(ssh, Start.AddHours(1), 24).WithRevoke(rdp, Start, 24)
             .WithEscalation(rdp, Start, 24);
         var text = state.Format(Start.AddHours(2), 24);
-        var read = LoopGuardState.Parse(text, out var problem);
+        var read = LoopGuardState.Parse(text, Start.AddHours(2), out var problem);
         Assert.Null(problem);
         Assert.Equal(2, read.RevokesWithin(ssh, Start.AddHours(2), 24));
         Assert.True(read.IsEscalated(rdp, Start.AddHours(2), 24));
@@ -56,7 +56,7 @@ public sealed class LoopGuardTests
         for (var port = 1; port <= 30; port++) state = state.WithRevoke(LoopGuardState.Fingerprint(Rule("tcp", port, "0.0.0.0/0")), Start, 24);
         var text = state.Format(Start, 24);
         Assert.True(text.Length <= 256, $"{text.Length} characters");
-        var read = LoopGuardState.Parse(text, out _);
+        var read = LoopGuardState.Parse(text, Start, out _);
         Assert.Equal(1, read.RevokesWithin(LoopGuardState.Fingerprint(Rule("tcp", 30, "0.0.0.0/0")), Start, 24));
         Assert.Equal(0, read.RevokesWithin(LoopGuardState.Fingerprint(Rule("tcp", 1, "0.0.0.0/0")), Start, 24));
     }
@@ -66,9 +66,12 @@ public sealed class LoopGuardTests
     [InlineData("3fa2b9c1:2:491234:x")]
     [InlineData("3fa2b9c1:-2:491234:n")]
     [InlineData("zzzzzzzz:2:491234:n")]
+    [InlineData("3fa2b9c1:2:99999999:e")]
+    [InlineData("3fa2b9c1:5000:491234:e")]
     public void A_tampered_tag_is_ignored_and_reported_which_means_revoking_again(string value)
     {
-        var state = LoopGuardState.Parse(value, out var problem);
+        // The last two are well-formed but claim a window in the future, or more revokes than can happen.
+        var state = LoopGuardState.Parse(value, Start, out var problem);
         Assert.Empty(state.Entries);
         Assert.Contains("is not loop-guard state", problem);
     }

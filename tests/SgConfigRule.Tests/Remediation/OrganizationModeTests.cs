@@ -15,8 +15,15 @@ public sealed class OrganizationModeTests
     private const string Document = "sg-config-rule-remediation";
     private const string RoleParameters = """{"executionRoleName":"SgConfigRuleMember-us-east-1"}""";
 
+    /// <summary>Configured as org/central.yaml configures it.</summary>
     private static Task<RemediationHarness> CentralAsync() =>
-        RemediationHarness.StartAsync(configure: r => r with { RequireAutomationExecution = true, RemediationDocumentName = Document });
+        RemediationHarness.StartAsync(configure: r => r with
+        {
+            RequireAutomationExecution = true,
+            RemediationDocumentName = Document,
+            ConfigRuleName = "sg-config-rule",
+            RequireConformancePackRule = true,
+        });
 
     private static FakeAutomationExecution Execution(string account, string status = "InProgress", string group = RemediationHarness.WebGroup,
                                                      string mode = "Revoke", string document = Document) =>
@@ -25,6 +32,7 @@ public sealed class OrganizationModeTests
             ["SecurityGroupId"] = group,
             ["Mode"] = mode,
             ["ConfigRuleName"] = "sg-config-rule",
+            ["RuleParameters"] = RoleParameters,
             ["AutomationAssumeRole"] = $"arn:aws:iam::{account}:role/SgConfigRuleAutomation-us-east-1",
         });
 
@@ -96,5 +104,61 @@ public sealed class OrganizationModeTests
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains("has no AutomationExecutionId", outcome.Error);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Service == "ec2");
+    }
+
+    [Fact]
+    public async Task An_execution_started_with_other_rule_parameters_is_refused()
+    {
+        await using var harness = await ArrangeAsync();
+        var execution = Execution(Member);
+        harness.Server.Ssm.AddExecution(execution with
+        {
+            Parameters = new Dictionary<string, string>(execution.Parameters) { ["RuleParameters"] = """{"executionRoleName":"SgConfigRuleMember-us-east-1","blockedPorts":"443"}""" },
+        });
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("was started with RuleParameters", outcome.Error);
+    }
+
+    [Theory]
+    [InlineData(null, "the input names no rule")]
+    [InlineData("my-lax-rule", "the input names the rule my-lax-rule")]
+    public async Task The_policy_comes_only_from_the_pinned_rule(string? ruleName, string problem)
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution(Member) with
+        {
+            Parameters = new Dictionary<string, string> { ["SecurityGroupId"] = RemediationHarness.WebGroup, ["Mode"] = "Revoke", ["ConfigRuleName"] = ruleName ?? "", ["RuleParameters"] = RoleParameters },
+        });
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: ruleName);
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("refused: this deployment takes the policy only from the AWS Config rule sg-config-rule", outcome.Error);
+        Assert.Contains(problem, outcome.Error);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
+    }
+
+    [Fact]
+    public async Task A_rule_the_member_created_with_the_packs_name_does_not_replace_the_packs_policy()
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution(Member));
+        // A member administrator's own rule, named exactly like the pack's, that blocks nothing.
+        harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule", """{"blockedPorts":""}""", "arn:aws:lambda:us-east-1:444455556666:function:mine"));
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal(22, Assert.Single(outcome.Revoked).FromPort);
+    }
+
+    [Fact]
+    public async Task Without_a_conformance_pack_rule_nothing_is_revoked()
+    {
+        await using var harness = await CentralAsync();
+        await harness.WebServerWithSshAsync();
+        harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-forged", "{}", "arn:aws:lambda:us-east-1:444455556666:function:mine"));
+        harness.Server.Ssm.AddExecution(Execution(Member));
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("deployed by a conformance pack", outcome.Error);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
     }
 }

