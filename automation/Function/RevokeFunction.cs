@@ -60,9 +60,7 @@ public sealed class RevokeFunction
         {
             (outcome, policy) = await RunAsync(request, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-                                  or HttpRequestException or InvalidOperationException
-                                  or SgConfigRule.Policy.Parsing.InputException)
+        catch (Exception e) when (IsRunFailure(e, cancellationToken))
         {
             outcome = Failure(request.SecurityGroupId, request.Mode.ToString(), request.AccountId, Region(request), request.AutomationExecutionId, now,
                 Describe(e));
@@ -71,6 +69,16 @@ public sealed class RevokeFunction
         Log(completed, watch.Elapsed);
         return completed;
     }
+
+    /// <summary>
+    /// What ends a run as <c>Failed</c> (the document notifies, then fails so AWS Config retries): AWS calls that kept
+    /// failing — the EC2 SDK reports its timeouts as <see cref="TimeoutException"/> or a cancellation nobody asked for
+    /// — refusals, and input that could not be read.
+    /// </summary>
+    private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
+        e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
+            or InvalidOperationException or TimeoutException or SgConfigRule.Policy.Parsing.InputException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, CancellationToken cancellationToken)
     {

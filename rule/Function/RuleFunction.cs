@@ -91,9 +91,12 @@ public sealed class RuleFunction
                     break;
             }
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
+                                      or HttpRequestException or TimeoutException
+                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // An AWS call failed after its retries: post what was evaluated, then fail so Config retries.
+            // An AWS call failed after its retries (the EC2 SDK reports its timeouts as TimeoutException or a
+            // cancellation nobody asked for): post what was evaluated, then fail so Config retries.
             aborted = e;
             context.Fail(null, $"{e.GetType().Name}: {e.Message}");
         }
