@@ -1,3 +1,11 @@
 using SgConfigRule.Cli;
 
-return CliApp.Run(args, Terminal.System());
+var terminal = Terminal.System();
+try
+{
+    return CliApp.Run(args, terminal);
+}
+finally
+{
+    terminal.Out.Flush();
+}

@@ -1,19 +1,14 @@
 namespace SgConfigRule.Cli.Scan;
 
-/// <summary>One input to scan: its name for messages and a way to read its bytes.</summary>
-public sealed record InputFile(string Name, Func<byte[]> ReadAllBytes)
+/// <summary>One input to scan: its name for messages and a way to open it (read as a stream, never whole).</summary>
+public sealed record InputFile(string Name, Func<Stream> Open)
 {
     public const string BundledSampleName = "(bundled sample)";
     private const string SampleResource = "SgConfigRule.Cli.samples.sample-account.json";
 
     public static InputFile BundledSample() => new(BundledSampleName, () =>
-    {
-        using var stream = typeof(InputFile).Assembly.GetManifestResourceStream(SampleResource)
-                           ?? throw new InvalidOperationException($"resource {SampleResource} is missing from the build");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    });
+        typeof(InputFile).Assembly.GetManifestResourceStream(SampleResource)
+        ?? throw new InvalidOperationException($"resource {SampleResource} is missing from the build"));
 
     /// <summary>
     /// Expands the command line: '-' is standard input, a folder is every *.json file below it (sorted, so runs
@@ -30,13 +25,7 @@ public sealed record InputFile(string Name, Func<byte[]> ReadAllBytes)
         {
             if (argument == "-")
             {
-                yield return new InputFile("(stdin)", () =>
-                {
-                    using var input = openStandardInput();
-                    using var copy = new MemoryStream();
-                    input.CopyTo(copy);
-                    return copy.ToArray();
-                });
+                yield return new InputFile("(stdin)", openStandardInput);
             }
             else if (Directory.Exists(argument))
             {
@@ -51,5 +40,6 @@ public sealed record InputFile(string Name, Func<byte[]> ReadAllBytes)
         }
     }
 
-    private static InputFile FromPath(string path) => new(path, () => File.ReadAllBytes(path));
+    private static InputFile FromPath(string path) => new(path, () =>
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Amazon.EC2;
 using SgConfigRule.Live;
 using SgConfigRule.Policy.Model;
@@ -35,32 +34,24 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
 
     private static IEnumerable<ReadResult> Read(InputFile input)
     {
-        byte[] bytes;
+        Stream stream;
         try
         {
-            bytes = input.ReadAllBytes();
+            stream = input.Open();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return [ReadResult.Failed(new InputException("$", $"cannot read: {e.Message}"))];
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonText.Parse(bytes, JsonPath.Root);
-        }
-        catch (InputException e)
-        {
-            return [ReadResult.Failed(e)];
-        }
-        return ReadAndDispose(document);
+        return ReadAndDispose(stream);
     }
 
-    private static IEnumerable<ReadResult> ReadAndDispose(JsonDocument document)
+    /// <summary>Streams the input: memory stays flat however many groups the file holds.</summary>
+    private static IEnumerable<ReadResult> ReadAndDispose(Stream stream)
     {
-        using (document)
+        using (stream)
         {
-            foreach (var result in InputReader.Read(document.RootElement)) yield return result;
+            foreach (var result in InputStreamReader.Read(stream)) yield return result;
         }
     }
 }

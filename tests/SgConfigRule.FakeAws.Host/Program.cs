@@ -1,19 +1,22 @@
 using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Ec2;
 
-// usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S]
+// usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls]
 // Starts the loopback AWS endpoints with N security groups (recorded in AWS Config too), prints one line
-// "AWS_ENDPOINT_URL=<url>", and serves until standard input closes.
+// "AWS_ENDPOINT_URL=<url>", and serves until standard input closes. With --log-calls it also prints
+// "CALL <unix time in ns> <service> <operation>" as each request arrives (bench/cold-start.sh times the rule with it).
 var groups = 1000;
 var seed = 20261126;
+var logCalls = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--groups" when i + 1 < args.Length: groups = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--log-calls": logCalls = true; break;
         default:
-            Console.Error.WriteLine("usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S]");
+            Console.Error.WriteLine("usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls]");
             return 2;
     }
 }
@@ -35,6 +38,15 @@ for (var n = 0; n < groups; n++)
 }
 server.Config.RecordAll(server.Ec2, DateTime.UtcNow.AddMinutes(-5));
 
+if (logCalls)
+{
+    server.BeforeDispatch = (service, operation) =>
+    {
+        var nanoseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        lock (server) Console.WriteLine($"CALL {nanoseconds} {service} {operation}");
+        return Task.CompletedTask;
+    };
+}
 Console.WriteLine($"AWS_ENDPOINT_URL={server.Url}");
 Console.Out.Flush();
 // Serve until the parent closes our standard input.

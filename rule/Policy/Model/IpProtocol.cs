@@ -43,11 +43,16 @@ public readonly record struct IpProtocol
             : throw new ArgumentOutOfRangeException(nameof(number), number, "an IP protocol is -1 or 0-255");
 
     /// <summary>Accepts names (case-insensitive) and numbers; <c>all</c> is accepted as a synonym of -1.</summary>
-    public static bool TryParse(string? text, out IpProtocol protocol)
+    public static bool TryParse(string? text, out IpProtocol protocol) => TryParse(text.AsSpan(), out protocol);
+
+    public static bool TryParse(ReadOnlySpan<char> text, out IpProtocol protocol)
     {
         protocol = default;
-        if (string.IsNullOrEmpty(text)) return false;
-        switch (text.ToLowerInvariant())
+        // Every name and number accepted is at most six characters ("icmpv6"); longer text is never one.
+        if (text.IsEmpty || text.Length > 6) return false;
+        Span<char> lower = stackalloc char[6];
+        lower = lower[..text.ToLowerInvariant(lower)];
+        switch (lower)
         {
             case "-1" or "all": protocol = All; return true;
             case "tcp": protocol = Tcp; return true;
@@ -55,7 +60,7 @@ public readonly record struct IpProtocol
             case "icmp": protocol = Icmp; return true;
             case "icmpv6": protocol = Icmpv6; return true;
         }
-        if (text.Length <= 3 && text.All(char.IsAsciiDigit)
+        if (text.Length <= 3 && !text.ContainsAnyExceptInRange('0', '9')
             && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 255)
         {
             protocol = new IpProtocol(n);

@@ -20,7 +20,46 @@ public static class InputReader
 {
     public static IEnumerable<ReadResult> Read(JsonElement root) => Read(new JsonCursor(root, JsonPath.Root));
 
-    public static IEnumerable<ReadResult> Read(JsonCursor value)
+    /// <summary>
+    /// The resources of one input. A shape that is wrong as a whole (<c>"SecurityGroups": 5</c>) is one error result,
+    /// like any other input error, never an exception.
+    /// </summary>
+    public static IEnumerable<ReadResult> Read(JsonCursor value) => Guarded(value);
+
+    private static IEnumerable<ReadResult> Guarded(JsonCursor value)
+    {
+        IEnumerator<ReadResult>? results = null;
+        try
+        {
+            while (true)
+            {
+                InputException? failure = null;
+                var more = false;
+                try
+                {
+                    results ??= ReadShape(value).GetEnumerator();
+                    more = results.MoveNext();
+                }
+                catch (InputException e)
+                {
+                    failure = e;
+                }
+                if (failure is not null)
+                {
+                    yield return ReadResult.Failed(failure);
+                    yield break;
+                }
+                if (!more) yield break;
+                yield return results!.Current;
+            }
+        }
+        finally
+        {
+            results?.Dispose();
+        }
+    }
+
+    private static IEnumerable<ReadResult> ReadShape(JsonCursor value)
     {
         if (value.IsArray) return ReadList(value.Items());
         if (!value.IsObject)
@@ -39,11 +78,25 @@ public static class InputReader
         return ReadList([value]);
     }
 
-    private static IEnumerable<ReadResult> ReadList(IEnumerable<JsonCursor> items)
+    private static IEnumerable<ReadResult> ReadList(IEnumerable<JsonCursor> items) =>
+        ReadEntries(items.Select(item => new ListEntry(item, null)));
+
+    /// <summary>
+    /// Reads the items of a list in order. An entry may come already read (by <see cref="Ec2GroupFastReader"/>, or
+    /// as an error that kept it from being read); rules of DescribeSecurityGroupRules items are gathered per group
+    /// and given after the other items.
+    /// </summary>
+    internal static IEnumerable<ReadResult> ReadEntries(IEnumerable<ListEntry> entries)
     {
         var ruleCollector = new SecurityGroupRuleCollector();
-        foreach (var item in items)
+        foreach (var entry in entries)
         {
+            if (entry.Outcome is { } known)
+            {
+                yield return known;
+                continue;
+            }
+            var item = entry.Cursor;
             if (SecurityGroupRuleCollector.LooksLikeRule(item))
             {
                 ruleCollector.Add(item);
@@ -107,7 +160,13 @@ public static class InputReader
     private static IEnumerable<ReadResult> ReadBatch(JsonCursor response, JsonCursor items)
     {
         foreach (var result in ReadList(items.Items())) yield return result;
-        foreach (var key in response.Items("unprocessedResourceKeys"))
+        foreach (var failure in ReadUnprocessedKeys(response.Items("unprocessedResourceKeys"))) yield return failure;
+    }
+
+    /// <summary>BatchGetResourceConfig's <c>unprocessedResourceKeys</c>: each one a resource that was not evaluated.</summary>
+    internal static IEnumerable<ReadResult> ReadUnprocessedKeys(IEnumerable<JsonCursor> keys)
+    {
+        foreach (var key in keys)
         {
             yield return ReadResult.Failed(key.Error(
                 $"resource '{(key.IsObject ? key.OptionalString("resourceId") : null) ?? "?"}' was not processed by BatchGetResourceConfig, so it is not evaluated; request it again"));
@@ -190,3 +249,6 @@ public static class InputReader
         foreach (var failure in failures) yield return failure;
     }
 }
+
+/// <summary>One item of a list being read: a value to read, or its outcome when that is already known.</summary>
+internal readonly record struct ListEntry(JsonCursor Cursor, ReadResult? Outcome);

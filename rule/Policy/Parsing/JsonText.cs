@@ -39,6 +39,10 @@ public static class JsonText
     public static JsonDocument ParseEmbedded(JsonCursor stringValue) =>
         Parse(stringValue.AsString(), stringValue.Path.Embedded());
 
+    /// <summary>The JSON path of the first syntax error or duplicate key in a text that starts at <paramref name="at"/>.</summary>
+    internal static string LocateProblem(ReadOnlySpan<byte> utf8, JsonPath at) =>
+        Locate(utf8, at, new JsonException("invalid JSON")).JsonPath;
+
     /// <summary>Re-reads the text to find the path of the first syntax error or duplicate key.</summary>
     private static InputException Locate(ReadOnlySpan<byte> utf8, JsonPath at, JsonException original)
     {
@@ -109,7 +113,7 @@ public static class JsonText
         return frame.Path.Index(frame.NextIndex);
     }
 
-    private static string Clean(string message)
+    internal static string Clean(string message)
     {
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut >= 0 ? message[..cut] : message).Trim();

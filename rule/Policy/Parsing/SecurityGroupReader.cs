@@ -89,18 +89,7 @@ internal static class SecurityGroupReader
                 PeeringStatus: pair.OptionalString(names.PeeringStatus)), pair.OptionalString(names.Description)));
         }
 
-        // Config lists IPv4 sources twice (ipRanges and ipv4Ranges): one rule per distinct source, keeping a description.
-        var distinct = new List<(IngressSource Source, string? Description)>(sources.Count);
-        foreach (var (source, description) in sources)
-        {
-            var existing = distinct.FindIndex(s => s.Source == source);
-            if (existing < 0) distinct.Add((source, description));
-            else if (distinct[existing].Description is null && description is not null) distinct[existing] = (source, description);
-        }
-        foreach (var (source, description) in distinct)
-        {
-            rules.Add(new IngressRule(protocol, ports, icmp, source, description, RuleId: null));
-        }
+        GroupAssembly.AddPermission(rules, protocol, ports, icmp, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sources));
     }
 
     private static string NonEmpty(JsonCursor at, string value) =>
@@ -113,10 +102,7 @@ internal static class SecurityGroupReader
         {
             tag.ExpectObject("a tag");
             var key = tag.RequireString(names.TagKey);
-            var value = tag.OptionalString(names.TagValue) ?? "";
-            var existing = tags.FindIndex(t => t.Key == key);
-            if (existing >= 0) tags[existing] = new ResourceTag(key, value);
-            else tags.Add(new ResourceTag(key, value));
+            GroupAssembly.SetTag(tags, key, tag.OptionalString(names.TagValue) ?? "");
         }
         return [.. tags];
     }

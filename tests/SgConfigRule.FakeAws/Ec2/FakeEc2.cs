@@ -197,7 +197,20 @@ public sealed class FakeEc2
         {
             return Ec2Error(400, "InvalidGroup.NotFound", $"The security group '{missing}' does not exist");
         }
-        var selected = ids.Count == 0 ? groups.Values.OrderBy(g => g.GroupId, StringComparer.Ordinal) : ids.Distinct().Where(groups.ContainsKey).Select(id => groups[id]);
+        var selected = (ids.Count == 0 ? groups.Values.OrderBy(g => g.GroupId, StringComparer.Ordinal) : ids.Distinct().Where(groups.ContainsKey).Select(id => groups[id])).ToList();
+        // Pages as EC2 does when MaxResults is given (5-1000; not with GroupId); the token is an offset here.
+        var next = "";
+        if (q.Number("MaxResults") is { } max)
+        {
+            if (max is < 5 or > 1000 || q.List("GroupId").Count > 0)
+            {
+                return Ec2Error(400, "InvalidParameterValue", "MaxResults must be between 5 and 1000, and cannot be combined with GroupId");
+            }
+            var start = q["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+            var page = selected.Skip(start).Take(max).ToList();
+            if (start + page.Count < selected.Count) next = Element("nextToken", (start + page.Count).ToString(CultureInfo.InvariantCulture));
+            selected = page;
+        }
         var items = selected.Select(g =>
             Element("ownerId", g.OwnerId) + Element("groupId", g.GroupId) + Element("groupName", g.GroupName) +
             Element("groupDescription", g.Description) + Element("vpcId", g.VpcId) +
@@ -205,7 +218,7 @@ public sealed class FakeEc2
             Permissions("ipPermissionsEgress", g.Rules.Where(r => r.IsEgress)) +
             Set("tagSet", g.Tags.Select(t => Element("key", t.Key) + Element("value", t.Value))) +
             Element("securityGroupArn", Arn(g)));
-        return Xml($"<DescribeSecurityGroupsResponse xmlns=\"{Namespace}\">{RequestId()}{Set("securityGroupInfo", items)}</DescribeSecurityGroupsResponse>");
+        return Xml($"<DescribeSecurityGroupsResponse xmlns=\"{Namespace}\">{RequestId()}{Set("securityGroupInfo", items)}{next}</DescribeSecurityGroupsResponse>");
     }
 
     private static string Permissions(string name, IEnumerable<Ec2Rule> rules) =>

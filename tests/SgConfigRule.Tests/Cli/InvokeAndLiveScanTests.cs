@@ -79,6 +79,26 @@ public class InvokeAndLiveScanTests
     }
 
     [Fact]
+    public async Task Scan_live_reads_in_pages_a_thousand_groups_and_a_hundred_groups_rules_at_a_time()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        for (var i = 0; i < 2500; i++)
+        {
+            server.Ec2.AddGroup($"sg-{i:x17}", $"group-{i}");
+            server.Ec2.AddIngress($"sg-{i:x17}", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
+        }
+
+        var run = await RunAsync(server, null, "scan", "--live", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(2500, JsonNode.Parse(run.Out)!["results"]!.AsArray().Count);
+        // The figures of docs/performance.md#api-calls: ⌈N/1000⌉ group pages, ⌈N/100⌉ rule requests, nothing else.
+        Assert.Equal(3, server.CountCalls("ec2", "DescribeSecurityGroups"));
+        Assert.Equal(25, server.CountCalls("ec2", "DescribeSecurityGroupRules"));
+        Assert.Equal(28, server.Calls.Count);
+    }
+
+    [Fact]
     public async Task Scan_live_stops_with_exit_2_when_EC2_keeps_failing()
     {
         await using var server = await FakeAwsServer.StartAsync();

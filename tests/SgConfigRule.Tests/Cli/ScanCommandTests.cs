@@ -131,6 +131,26 @@ public class ScanCommandTests
     }
 
     [Fact]
+    public void A_wrongly_shaped_response_is_an_input_error_not_a_crash()
+    {
+        // Found by the streaming reader's fuzz test: the list of a response being a number escaped as an exception.
+        var run = Run("scan", WriteTemp("""{"SecurityGroups": 5}"""), "--format", "json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("$.SecurityGroups: must be an array, not a number", run.Error);
+        Assert.Empty(JsonNode.Parse(run.Out)!["results"]!.AsArray());
+    }
+
+    [Fact]
+    public void A_file_broken_part_way_keeps_the_verdicts_before_the_break()
+    {
+        var open = """{"GroupId":"sg-open","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}""";
+        var run = Run("scan", WriteTemp("{\"SecurityGroups\":[\n" + open + ",\n{\"GroupId\": }\n]}"), "--format", "json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("sg-open", Assert.Single(JsonNode.Parse(run.Out)!["results"]!.AsArray())!["resourceId"]!.GetValue<string>());
+        Assert.Contains("$.SecurityGroups[1].GroupId: invalid JSON at line 3", run.Error);
+    }
+
+    [Fact]
     public void Usage_errors_exit_2()
     {
         Assert.Equal(2, Run("scan", "--format", "xml").ExitCode);

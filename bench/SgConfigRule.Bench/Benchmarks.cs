@@ -1,0 +1,99 @@
+using BenchmarkDotNet.Attributes;
+using SgConfigRule.Policy.Evaluation;
+using SgConfigRule.Policy.Model;
+using SgConfigRule.Policy.Parameters;
+using SgConfigRule.Policy.Parsing;
+
+namespace SgConfigRule.Bench;
+
+/// <summary>
+/// Reading each input shape, per group: the streaming reader scan uses (EC2 DescribeSecurityGroups through the fast
+/// group reader; Config BatchGetResourceConfig through the canonical reader, item by item), and the whole-document
+/// reader the functions use, on the same synthetic export of 1,000 groups.
+/// </summary>
+[MemoryDiagnoser]
+public class ParsingBenchmarks
+{
+    private const int Groups = 1000;
+    private byte[] ec2 = [];
+    private byte[] config = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        ec2 = Export("ec2");
+        config = Export("config");
+    }
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "EC2 shape, streamed (scan)")]
+    public int Ec2Streamed() => Stream(ec2);
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "EC2 shape, whole document (functions)")]
+    public int Ec2Whole() => Whole(ec2);
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "Config shape, streamed (scan)")]
+    public int ConfigStreamed() => Stream(config);
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "Config shape, whole document (functions)")]
+    public int ConfigWhole() => Whole(config);
+
+    private static int Stream(byte[] export)
+    {
+        using var input = new MemoryStream(export, writable: false);
+        var read = 0;
+        foreach (var result in InputStreamReader.Read(input)) read += result.Item is null ? 0 : 1;
+        return Checked(read);
+    }
+
+    private static int Whole(byte[] export)
+    {
+        using var document = JsonText.Parse(export, JsonPath.Root);
+        var read = 0;
+        foreach (var result in InputReader.Read(document.RootElement)) read += result.Item is null ? 0 : 1;
+        return Checked(read);
+    }
+
+    private static int Checked(int read) =>
+        read == Groups ? read : throw new InvalidOperationException($"read {read} of {Groups} groups");
+
+    internal static byte[] Export(string shape, int groups = Groups)
+    {
+        using var output = new MemoryStream();
+        ExportGenerator.Write(output, groups, shape);
+        return output.ToArray();
+    }
+}
+
+/// <summary>Evaluating one group under the default policy and under an address-scope policy with trusted sources.</summary>
+[MemoryDiagnoser]
+public class EvaluationBenchmarks
+{
+    private const int Groups = 1000;
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private ResourceItem[] items = [];
+    private PolicyParameters trusted = PolicyParameters.Default;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var input = new MemoryStream(ParsingBenchmarks.Export("ec2", Groups));
+        items = [.. InputStreamReader.Read(input).Select(r => r.Item!)];
+        trusted = ParameterParser.Parse("""{"blockedPorts": "22,3389,5432", "trustedSources": "10.0.0.0/8,203.0.113.0/24"}""");
+    }
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "evaluate, default policy")]
+    public int Default() => Evaluate(PolicyParameters.Default);
+
+    [Benchmark(OperationsPerInvoke = Groups, Description = "evaluate, 3 blocked ports + trusted sources")]
+    public int Trusted() => Evaluate(trusted);
+
+    private int Evaluate(PolicyParameters parameters)
+    {
+        var nonCompliant = 0;
+        foreach (var item in items)
+        {
+            if (Evaluator.Evaluate(item, parameters, At).Compliance == Compliance.NonCompliant) nonCompliant++;
+        }
+        return nonCompliant;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using SgConfigRule.Bench;
+
+// usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE
+//        SgConfigRule.Bench [BenchmarkDotNet arguments, e.g. --filter *]
+if (args.Length > 0 && args[0] == "generate")
+{
+    var groups = 1000;
+    var shape = "ec2";
+    string? output = null;
+    for (var i = 1; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--groups" when i + 1 < args.Length: groups = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--shape" when i + 1 < args.Length: shape = args[++i]; break;
+            case "--out" when i + 1 < args.Length: output = args[++i]; break;
+            default:
+                Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE");
+                return 2;
+        }
+    }
+    if (output is null || shape is not ("ec2" or "config"))
+    {
+        Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE");
+        return 2;
+    }
+    using var file = File.Create(output);
+    ExportGenerator.Write(file, groups, shape);
+    return 0;
+}
+if (args.Length == 2 && args[0] == "phases")
+{
+    Phases.Run(args[1]);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(ExportGenerator).Assembly).Run(args);
+return 0;

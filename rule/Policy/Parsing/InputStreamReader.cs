@@ -1,0 +1,268 @@
+using System.Text.Json;
+using SgConfigRule.Policy.Model;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// Reads the resources of a JSON text from a stream, with the meaning <see cref="InputReader"/> gives it, holding one
+/// resource at a time for the shapes large exports come in: a <c>DescribeSecurityGroups</c> response (an object whose
+/// first field is <c>SecurityGroups</c>), a <c>BatchGetResourceConfig</c> response (first field
+/// <c>baseConfigurationItems</c>), and a JSON array of inputs. Plain EC2 groups are read by
+/// <see cref="Ec2GroupFastReader"/>; anything else in the list by the canonical readers, one item at a time.
+/// Other shapes are small, or need the whole text (a history keeps each resource's newest item; a page of rules may
+/// continue on another), and are read whole.
+/// <para>Streaming changes what an error costs, never what a resource means: an item with a repeated key or too deep
+/// costs only itself, where a whole-text read refuses the file; a syntax error or a failed read ends the input with
+/// one error, after the resources before it were given.</para>
+/// </summary>
+public static class InputStreamReader
+{
+    public const int DefaultBufferSize = 64 * 1024;
+
+    public static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize = DefaultBufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        var tokens = new JsonTokenStream(utf8Json, bufferSize);
+        var (layout, failure) = Plan(tokens);
+        if (failure is not null)
+        {
+            yield return ReadResult.Failed(failure);
+            yield break;
+        }
+        if (layout is null)
+        {
+            foreach (var result in ReadWhole(tokens)) yield return result;
+            yield break;
+        }
+        tokens.StopKeeping();
+        var list = new StreamedList(tokens, layout);
+        foreach (var result in InputReader.ReadEntries(list.Entries())) yield return result;
+        if (list.Stopped) yield break;
+        foreach (var result in ReadAfterList(tokens, layout)) yield return result;
+    }
+
+    private sealed record Layout(string? RootField, JsonPath ListPath)
+    {
+        public bool IsBatch => RootField == "baseConfigurationItems";
+    }
+
+    /// <summary>Which list to stream, from the first tokens; null to read the text whole.</summary>
+    private static (Layout? Layout, InputException? Failure) Plan(JsonTokenStream tokens)
+    {
+        try
+        {
+            var first = tokens.ReadToken(out _);
+            if (first == JsonTokenType.StartArray) return (new Layout(null, JsonPath.Root), null);
+            if (first != JsonTokenType.StartObject || tokens.ReadToken(out var name) != JsonTokenType.PropertyName) return (null, null);
+            if (name is not ("SecurityGroups" or "baseConfigurationItems")) return (null, null);
+            return tokens.ReadToken(out _) == JsonTokenType.StartArray
+                ? (new Layout(name, JsonPath.Root.Property(name)), null)
+                : (null, null);
+        }
+        catch (JsonException)
+        {
+            return (null, null); // the whole-text read reports where the text breaks
+        }
+        catch (IOException e)
+        {
+            return (null, CannotRead(JsonPath.Root, e));
+        }
+    }
+
+    private static IEnumerable<ReadResult> ReadWhole(JsonTokenStream tokens)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonText.Parse(tokens.ReadAll(), JsonPath.Root);
+        }
+        catch (InputException e)
+        {
+            return [ReadResult.Failed(e)];
+        }
+        catch (IOException e)
+        {
+            return [ReadResult.Failed(CannotRead(JsonPath.Root, e))];
+        }
+        return ReadAndDispose(document);
+
+        static IEnumerable<ReadResult> ReadAndDispose(JsonDocument document)
+        {
+            using (document)
+            {
+                foreach (var result in InputReader.Read(document.RootElement)) yield return result;
+            }
+        }
+    }
+
+    /// <summary>The root object's other fields, after the list: checked as a whole-text read would, and read where they matter.</summary>
+    private static IEnumerable<ReadResult> ReadAfterList(JsonTokenStream tokens, Layout layout)
+    {
+        if (layout.RootField is null)
+        {
+            if (EndOfText(tokens) is { } trailing) yield return ReadResult.Failed(trailing);
+            yield break;
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal) { layout.RootField };
+        while (true)
+        {
+            var (name, value, failure) = NextRootField(tokens);
+            if (failure is not null)
+            {
+                yield return ReadResult.Failed(failure);
+                yield break;
+            }
+            if (name is null) break;
+            var path = JsonPath.Root.Property(name);
+            if (!names.Add(name))
+            {
+                yield return ReadResult.Failed(new InputException(path, $"duplicate key '{name}' in the same object"));
+                yield break;
+            }
+            var (document, invalid) = TryParse(value, path);
+            if (document is null)
+            {
+                // As the whole-text read refuses such a file: report it and stop.
+                yield return ReadResult.Failed(invalid!);
+                yield break;
+            }
+            using (document)
+            {
+                var cursor = new JsonCursor(document.RootElement, path);
+                if (layout.IsBatch && name is "SecurityGroups" or "SecurityGroupRules" or "configurationItems" && !cursor.IsNull)
+                {
+                    yield return ReadResult.Failed(cursor.Error(
+                        $"this response holds both '{layout.RootField}' and '{name}', so what it describes is ambiguous; give one response per file"));
+                    yield break;
+                }
+                if (layout.IsBatch && name == "unprocessedResourceKeys" && !cursor.IsNull)
+                {
+                    if (!cursor.IsArray)
+                    {
+                        yield return ReadResult.Failed(cursor.Error($"must be an array, not {JsonCursor.Describe(cursor.Kind)}"));
+                        continue;
+                    }
+                    foreach (var unprocessed in InputReader.ReadUnprocessedKeys(cursor.Items())) yield return unprocessed;
+                }
+            }
+        }
+        if (EndOfText(tokens) is { } after) yield return ReadResult.Failed(after);
+    }
+
+    private static (JsonDocument? Document, InputException? Error) TryParse(byte[] value, JsonPath path)
+    {
+        try
+        {
+            return (JsonText.Parse(value, path), null);
+        }
+        catch (InputException e)
+        {
+            return (null, e);
+        }
+    }
+
+    /// <summary>The next field of the root object (a copy of its value), or no name at the end of the object.</summary>
+    private static (string? Name, byte[] Value, InputException? Failure) NextRootField(JsonTokenStream tokens)
+    {
+        try
+        {
+            var type = tokens.ReadToken(out var name);
+            if (type != JsonTokenType.PropertyName) return (null, [], null);
+            if (!tokens.TryReadValue(out var value)) throw new JsonException("a value was expected");
+            return (name, value.ToArray(), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, [], SyntaxError(JsonPath.Root, e));
+        }
+        catch (IOException e)
+        {
+            return (null, [], CannotRead(JsonPath.Root, e));
+        }
+    }
+
+    private static InputException? EndOfText(JsonTokenStream tokens)
+    {
+        try
+        {
+            return tokens.ReadToken(out _) == JsonTokenType.None ? null : new InputException(JsonPath.Root, "invalid JSON: more text after the end of the document");
+        }
+        catch (JsonException e)
+        {
+            return SyntaxError(JsonPath.Root, e);
+        }
+        catch (IOException e)
+        {
+            return CannotRead(JsonPath.Root, e);
+        }
+    }
+
+    private static InputException SyntaxError(JsonPath near, JsonException e) =>
+        new(near, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {JsonText.Clean(e.Message)}; the rest of the input is not read");
+
+    private static InputException CannotRead(JsonPath near, IOException e) =>
+        new(near, $"cannot read: {e.Message}; the rest of the input is not read");
+
+    /// <summary>The items of the streamed list, one at a time; a syntax error or failed read ends it (<see cref="Stopped"/>).</summary>
+    private sealed class StreamedList(JsonTokenStream tokens, Layout layout)
+    {
+        private static readonly FastReader<ResourceItem> FastGroup = Ec2GroupFastReader.TryReadAt;
+
+        public bool Stopped { get; private set; }
+
+        public IEnumerable<ListEntry> Entries()
+        {
+            JsonDocument? current = null;
+            try
+            {
+                for (var index = 0; ; index++)
+                {
+                    current?.Dispose();
+                    current = null;
+                    var path = layout.ListPath.Index(index);
+                    var (more, entry, document) = Next(path);
+                    if (!more) yield break;
+                    current = document;
+                    yield return entry;
+                    if (Stopped) yield break;
+                }
+            }
+            finally
+            {
+                current?.Dispose();
+            }
+        }
+
+        private (bool More, ListEntry Entry, JsonDocument? Document) Next(JsonPath path)
+        {
+            ReadOnlyMemory<byte> value;
+            ResourceItem? group;
+            try
+            {
+                if (!tokens.TryReadValue(layout.IsBatch ? null : FastGroup, out value, out group)) return (false, default, null);
+            }
+            catch (JsonException e)
+            {
+                Stopped = true;
+                var where = JsonText.LocateProblem(tokens.TextOfNextValue(), path);
+                return (true, new ListEntry(default, ReadResult.Failed(new InputException(where, SyntaxError(path, e).Problem))), null);
+            }
+            catch (IOException e)
+            {
+                Stopped = true;
+                return (true, new ListEntry(default, ReadResult.Failed(CannotRead(path, e))), null);
+            }
+            if (group is not null) return (true, new ListEntry(default, ReadResult.Read(group)), null);
+            try
+            {
+                // A copy: the stream's buffer moves on, and the document reads from the memory it is given.
+                var document = JsonText.Parse(value.ToArray(), path);
+                return (true, new ListEntry(new JsonCursor(document.RootElement, path), null), document);
+            }
+            catch (InputException e)
+            {
+                return (true, new ListEntry(default, ReadResult.Failed(e)), null);
+            }
+        }
+    }
+}

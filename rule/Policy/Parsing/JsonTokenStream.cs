@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// Walks a JSON text from a stream through a refillable buffer, a token or a whole value at a time, so that a scan
+/// holds one value of a large export in memory, never the export. The buffer grows only to fit the largest single
+/// value. Syntax is checked as for <see cref="JsonText"/> (strict JSON, depth limit); a syntax error or a failed read
+/// of the stream is thrown as <see cref="JsonException"/> or <see cref="IOException"/>.
+/// </summary>
+internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
+{
+    private byte[] buffer = new byte[Math.Max(initialBufferSize, 1)];
+    private int start;
+    private int end;
+    private bool endOfInput;
+    private bool started;
+    private bool keepAll = true;
+    private JsonReaderState state = new(new JsonReaderOptions { MaxDepth = JsonText.MaxDepth });
+
+    /// <summary>
+    /// Until this is called, every byte read is kept, so that <see cref="ReadAll"/> can hand the whole text to the
+    /// document reader when the shape is not one that streams.
+    /// </summary>
+    public void StopKeeping() => keepAll = false;
+
+    /// <summary>Reads the next token; for a property name, gives the name. <see cref="JsonTokenType.None"/> at the end of the text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public JsonTokenType ReadToken(out string? propertyName)
+    {
+        while (true)
+        {
+            var reader = NewReader();
+            if (reader.Read())
+            {
+                propertyName = reader.TokenType == JsonTokenType.PropertyName ? reader.GetString() : null;
+                var type = reader.TokenType;
+                Commit(ref reader);
+                return type;
+            }
+            if (endOfInput)
+            {
+                propertyName = null;
+                return JsonTokenType.None;
+            }
+            Refill();
+        }
+    }
+
+    /// <summary>
+    /// Reads the next value whole — an element of the array being walked, or the value of the property just read —
+    /// and gives its bytes, valid until the next call. False, with the end of the array read, when the array ends.
+    /// </summary>
+    public bool TryReadValue(out ReadOnlyMemory<byte> value) => TryReadValue<object>(null, out value, out _);
+
+    /// <summary>
+    /// As <see cref="TryReadValue(out ReadOnlyMemory{byte})"/>, first offering an object to <paramref name="fast"/>
+    /// on this stream's own reader, so the text is read once. When it returns null the value is read again from its start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadValue<T>(FastReader<T>? fast, out ReadOnlyMemory<byte> value, out T? fastResult) where T : class
+    {
+        fastResult = null;
+        while (true)
+        {
+            var reader = NewReader();
+            if (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    Commit(ref reader);
+                    value = default;
+                    return false;
+                }
+                var tokenStart = (int)reader.TokenStartIndex;
+                if (fast is not null && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var atStart = reader;
+                    if (fast(ref reader) is { } result)
+                    {
+                        value = buffer.AsMemory(start + tokenStart, (int)reader.BytesConsumed - tokenStart);
+                        Commit(ref reader);
+                        fastResult = result;
+                        return true;
+                    }
+                    reader = atStart;
+                }
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+                {
+                    Refill(); // the value goes on past the buffered text (TrySkip throws instead at the real end)
+                    continue;
+                }
+                value = buffer.AsMemory(start + tokenStart, (int)reader.BytesConsumed - tokenStart);
+                Commit(ref reader);
+                return true;
+            }
+            if (endOfInput) throw new JsonException("the text ends inside an array");
+            Refill();
+        }
+    }
+
+    /// <summary>
+    /// The text after the last value read, from the start of the next one: after a syntax error in a value, where
+    /// that value starts, so the error can be placed inside it.
+    /// </summary>
+    public ReadOnlySpan<byte> TextOfNextValue()
+    {
+        var text = buffer.AsSpan(start, end - start);
+        var skipped = 0;
+        while (skipped < text.Length && text[skipped] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',') skipped++;
+        return text[skipped..];
+    }
+
+    /// <summary>The whole text, when nothing has been let go yet (see <see cref="StopKeeping"/>).</summary>
+    public byte[] ReadAll()
+    {
+        if (!keepAll) throw new InvalidOperationException("the start of the text is no longer kept");
+        using var rest = new MemoryStream();
+        rest.Write(buffer, 0, end);
+        input.CopyTo(rest);
+        return rest.ToArray();
+    }
+
+    private Utf8JsonReader NewReader()
+    {
+        if (!started)
+        {
+            started = true;
+            while (end - start < 3 && !endOfInput) Refill();
+            // A UTF-8 byte order mark is allowed before the text, as JsonText allows it.
+            if (end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF) start += 3;
+        }
+        return new Utf8JsonReader(buffer.AsSpan(start, end - start), endOfInput, state);
+    }
+
+    private void Commit(ref Utf8JsonReader reader)
+    {
+        start += (int)reader.BytesConsumed;
+        state = reader.CurrentState;
+    }
+
+    private void Refill()
+    {
+        if (endOfInput) return;
+        if (!keepAll && start > 0)
+        {
+            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+        var read = input.Read(buffer, end, buffer.Length - end);
+        if (read == 0) endOfInput = true;
+        end += read;
+    }
+}
+
+/// <summary>Reads a value whole from the reader on its first token, leaving the reader on its last; null when it does not.</summary>
+internal delegate T? FastReader<T>(ref Utf8JsonReader reader) where T : class;

@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// One string instance per distinct short value for the ids that repeat across a large export (account, VPC,
+/// referenced group and prefix list ids), so reading them allocates nothing after the first time. Direct-mapped and
+/// fixed in size: a new value replaces the one in its slot, so memory does not grow with the input.
+/// </summary>
+internal sealed class StringCache
+{
+    private const int Slots = 1024;
+    private const int MaxLength = 64;
+    private readonly byte[]?[] keys = new byte[Slots][];
+    private readonly string?[] values = new string[Slots];
+
+    /// <summary>The string value at the reader (which must be on a string token).</summary>
+    public string Get(ref Utf8JsonReader reader)
+    {
+        var utf8 = reader.ValueSpan;
+        if (reader.ValueIsEscaped || reader.HasValueSequence || utf8.Length > MaxLength) return reader.GetString()!;
+        var hash = new HashCode();
+        hash.AddBytes(utf8);
+        var slot = (int)((uint)hash.ToHashCode() % Slots);
+        if (keys[slot] is { } key && utf8.SequenceEqual(key)) return values[slot]!;
+        var value = reader.GetString()!;
+        keys[slot] = utf8.ToArray();
+        values[slot] = value;
+        return value;
+    }
+}
