@@ -84,15 +84,10 @@ public readonly record struct Cidr
             cidr = new Cidr(AddressFamily.InterNetwork, v4, prefix);
             return true;
         }
-        if (addressText.Contains(':') && !addressText.Contains('%') && !addressText.Contains('[')
-            && IPAddress.TryParse(addressText, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+        if (TryParseIPv6(addressText, out var v6))
         {
             if (!TryParsePrefix(prefixText, 128, out var prefix)) return false;
-            Span<byte> bytes = stackalloc byte[16];
-            address.TryWriteBytes(bytes, out _);
-            cidr = new Cidr(AddressFamily.InterNetworkV6, new UInt128(
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[..8]),
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..])), prefix);
+            cidr = new Cidr(AddressFamily.InterNetworkV6, v6, prefix);
             return true;
         }
         return false;
@@ -106,12 +101,7 @@ public readonly record struct Cidr
         if (slash < 0) return $"'{text}' is not a CIDR: the /prefix length is missing";
         var addressText = text[..slash];
         if (TryParseIPv4(addressText, out _)) return $"'{text}' is not a CIDR: the prefix length must be 0-32";
-        if (addressText.Contains(':', StringComparison.Ordinal) && !addressText.Contains('%', StringComparison.Ordinal)
-            && !addressText.Contains('[', StringComparison.Ordinal)
-            && IPAddress.TryParse(addressText, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return $"'{text}' is not a CIDR: the prefix length must be 0-128";
-        }
+        if (TryParseIPv6(addressText, out _)) return $"'{text}' is not a CIDR: the prefix length must be 0-128";
         return $"'{text}' is not a CIDR: '{addressText}' is not an IPv4 or IPv6 address";
     }
 
@@ -138,6 +128,23 @@ public readonly record struct Cidr
             if (octets == 4) return false;
             text = text[(dot + 1)..];
         }
+    }
+
+    /// <summary>A plain IPv6 address: no zone (<c>%eth0</c>) and no brackets.</summary>
+    private static bool TryParseIPv6(ReadOnlySpan<char> text, out UInt128 value)
+    {
+        value = UInt128.Zero;
+        if (!text.Contains(':') || text.Contains('%') || text.Contains('[')
+            || !IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        value = new UInt128(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[..8]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
+        return true;
     }
 
     private static bool TryParsePrefix(ReadOnlySpan<char> text, int max, out int prefix)

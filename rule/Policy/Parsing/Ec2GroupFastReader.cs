@@ -143,8 +143,8 @@ internal static class Ec2GroupFastReader
                 0 => Protocol(ref reader, keep, out protocol),
                 1 => Int(ref reader, out fromPort),
                 2 => Int(ref reader, out toPort),
-                3 => ReadRanges(ref reader, "CidrIp"u8, SourceKind.IPv4, sources, scratch.Strings, keep),
-                4 => ReadRanges(ref reader, "CidrIpv6"u8, SourceKind.IPv6, sources, scratch.Strings, keep),
+                3 => ReadRanges(ref reader, "CidrIp"u8, ipv6: false, sources, keep),
+                4 => ReadRanges(ref reader, "CidrIpv6"u8, ipv6: true, sources, keep),
                 5 => ReadPrefixLists(ref reader, sources, scratch.Strings, keep),
                 _ => ReadPairs(ref reader, sources, scratch.Strings, keep),
             };
@@ -154,27 +154,33 @@ internal static class Ec2GroupFastReader
         if (!keep) return true;
         var (ports, icmp) = WireRuleFields.Ports(protocol!.Value, fromPort, toPort, "FromPort", "ToPort");
         // The canonical reader takes sources kind by kind (IPv4, IPv6, prefix lists, groups); the CLI prints the
-        // fields in that order already, so sorting is needed only for hand-made input.
-        if (!IsInKindOrder(sources)) sources.Sort(static (a, b) => a.Kind.CompareTo(b.Kind) is var byKind and not 0 ? byKind : a.Order.CompareTo(b.Order));
-        var ordered = scratch.Ordered;
-        ordered.Clear();
-        foreach (var source in sources) ordered.Add((source.Source, source.Description));
-        GroupAssembly.AddPermission(scratch.Rules, protocol.Value, ports, icmp, CollectionsMarshal.AsSpan(ordered));
+        // fields in that order already, so reordering (stable, within a kind) is needed only for hand-made input.
+        ReadOnlySpan<(IngressSource Source, string? Description)> ordered = CollectionsMarshal.AsSpan(sources);
+        if (!IsInKindOrder(ordered)) ordered = sources.OrderBy(s => KindOrder(s.Source)).ToArray();
+        GroupAssembly.AddPermission(scratch.Rules, protocol.Value, ports, icmp, ordered);
         return true;
     }
 
-    private static bool IsInKindOrder(List<KindedSource> sources)
+    /// <summary>Where a source's kind comes in the canonical reader's order.</summary>
+    private static int KindOrder(IngressSource source) => source switch
     {
-        for (var i = 1; i < sources.Count; i++)
+        CidrSource { Cidr.IsIPv6: false } => 0,
+        CidrSource => 1,
+        PrefixListSource => 2,
+        _ => 3,
+    };
+
+    private static bool IsInKindOrder(ReadOnlySpan<(IngressSource Source, string? Description)> sources)
+    {
+        for (var i = 1; i < sources.Length; i++)
         {
-            if (sources[i].Kind < sources[i - 1].Kind) return false;
+            if (KindOrder(sources[i].Source) < KindOrder(sources[i - 1].Source)) return false;
         }
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadRanges(ref Utf8JsonReader reader, ReadOnlySpan<byte> cidrField, SourceKind kind,
-                                   List<KindedSource> sources, StringCache strings, bool keep)
+    private static bool ReadRanges(ref Utf8JsonReader reader, ReadOnlySpan<byte> cidrField, bool ipv6,
+                                   List<(IngressSource Source, string? Description)> sources, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         while (Next(ref reader) == JsonTokenType.StartObject)
@@ -188,18 +194,18 @@ internal static class Ec2GroupFastReader
                 if (!seen.TryAdd(field)) return false;
                 Next(ref reader);
                 var ok = field == 0
-                    ? CidrValue(ref reader, kind == SourceKind.IPv6, keep, out cidr)
+                    ? CidrValue(ref reader, ipv6, keep, out cidr)
                     : keep ? String(ref reader, out description) : reader.TokenType == JsonTokenType.String;
                 if (!ok) return false;
             }
             if (!seen.Has(0)) return false;
-            if (keep) sources.Add(new KindedSource(kind, sources.Count, new CidrSource(cidr!.Value), description));
+            if (keep) sources.Add((new CidrSource(cidr!.Value), description));
         }
         return reader.TokenType == JsonTokenType.EndArray;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPrefixLists(ref Utf8JsonReader reader, List<KindedSource> sources, StringCache strings, bool keep)
+    private static bool ReadPrefixLists(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         while (Next(ref reader) == JsonTokenType.StartObject)
@@ -214,13 +220,13 @@ internal static class Ec2GroupFastReader
                 if (!(field == 0 ? NonEmptyString(ref reader, strings, out id) : String(ref reader, out description))) return false;
             }
             if (id is null) return false;
-            if (keep) sources.Add(new KindedSource(SourceKind.PrefixList, sources.Count, new PrefixListSource(id), description));
+            if (keep) sources.Add((new PrefixListSource(id), description));
         }
         return reader.TokenType == JsonTokenType.EndArray;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPairs(ref Utf8JsonReader reader, List<KindedSource> sources, StringCache strings, bool keep)
+    private static bool ReadPairs(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         while (Next(ref reader) == JsonTokenType.StartObject)
@@ -254,7 +260,7 @@ internal static class Ec2GroupFastReader
             if (string.IsNullOrEmpty(groupId) && string.IsNullOrEmpty(groupName)) return false;
             if (keep)
             {
-                sources.Add(new KindedSource(SourceKind.Group, sources.Count, new SecurityGroupSource(
+                sources.Add((new SecurityGroupSource(
                     GroupId: string.IsNullOrEmpty(groupId) ? null : groupId,
                     GroupName: groupName,
                     UserId: userId,
@@ -344,16 +350,6 @@ internal static class Ec2GroupFastReader
         return true;
     }
 
-    private enum SourceKind
-    {
-        IPv4,
-        IPv6,
-        PrefixList,
-        Group,
-    }
-
-    private readonly record struct KindedSource(SourceKind Kind, int Order, IngressSource Source, string? Description);
-
     /// <summary>Lists reused from group to group, one set per thread, so that reading a group allocates only its model.</summary>
     private sealed class Scratch
     {
@@ -361,8 +357,7 @@ internal static class Ec2GroupFastReader
 
         public List<IngressRule> Rules { get; } = [];
         public List<ResourceTag> Tags { get; } = [];
-        public List<KindedSource> Sources { get; } = [];
-        public List<(IngressSource, string?)> Ordered { get; } = [];
+        public List<(IngressSource Source, string? Description)> Sources { get; } = [];
         public StringCache Strings { get; } = new();
 
         public static Scratch Take()

@@ -182,7 +182,7 @@ public static class InputReader
                 foreach (var result in ReadList([row])) yield return result;
                 continue;
             }
-            var (document, error) = TryParseEmbedded(row);
+            var (document, error) = JsonText.TryParse(System.Text.Encoding.UTF8.GetBytes(row.AsString()), row.Path.Embedded());
             if (document is null)
             {
                 yield return ReadResult.Failed(error!);
@@ -192,18 +192,6 @@ public static class InputReader
             {
                 foreach (var result in ReadList([new JsonCursor(document.RootElement, row.Path.Embedded())])) yield return result;
             }
-        }
-    }
-
-    private static (JsonDocument? Document, InputException? Error) TryParseEmbedded(JsonCursor row)
-    {
-        try
-        {
-            return (JsonText.ParseEmbedded(row), null);
-        }
-        catch (InputException e)
-        {
-            return (null, e);
         }
     }
 

@@ -71,20 +71,17 @@ public static class InputStreamReader
 
     private static IEnumerable<ReadResult> ReadWhole(JsonTokenStream tokens)
     {
-        JsonDocument document;
+        byte[] text;
         try
         {
-            document = JsonText.Parse(tokens.ReadAll(), JsonPath.Root);
-        }
-        catch (InputException e)
-        {
-            return [ReadResult.Failed(e)];
+            text = tokens.ReadAll();
         }
         catch (IOException e)
         {
             return [ReadResult.Failed(CannotRead(JsonPath.Root, e))];
         }
-        return ReadAndDispose(document);
+        var (document, invalid) = JsonText.TryParse(text, JsonPath.Root);
+        return document is null ? [ReadResult.Failed(invalid!)] : ReadAndDispose(document);
 
         static IEnumerable<ReadResult> ReadAndDispose(JsonDocument document)
         {
@@ -119,7 +116,7 @@ public static class InputStreamReader
                 yield return ReadResult.Failed(new InputException(path, $"duplicate key '{name}' in the same object"));
                 yield break;
             }
-            var (document, invalid) = TryParse(value, path);
+            var (document, invalid) = JsonText.TryParse(value, path);
             if (document is null)
             {
                 // As the whole-text read refuses such a file: report it and stop.
@@ -147,18 +144,6 @@ public static class InputStreamReader
             }
         }
         if (EndOfText(tokens) is { } after) yield return ReadResult.Failed(after);
-    }
-
-    private static (JsonDocument? Document, InputException? Error) TryParse(byte[] value, JsonPath path)
-    {
-        try
-        {
-            return (JsonText.Parse(value, path), null);
-        }
-        catch (InputException e)
-        {
-            return (null, e);
-        }
     }
 
     /// <summary>The next field of the root object (a copy of its value), or no name at the end of the object.</summary>
@@ -253,16 +238,11 @@ public static class InputStreamReader
                 return (true, new ListEntry(default, ReadResult.Failed(CannotRead(path, e))), null);
             }
             if (group is not null) return (true, new ListEntry(default, ReadResult.Read(group)), null);
-            try
-            {
-                // A copy: the stream's buffer moves on, and the document reads from the memory it is given.
-                var document = JsonText.Parse(value.ToArray(), path);
-                return (true, new ListEntry(new JsonCursor(document.RootElement, path), null), document);
-            }
-            catch (InputException e)
-            {
-                return (true, new ListEntry(default, ReadResult.Failed(e)), null);
-            }
+            // A copy: the stream's buffer moves on, and the document reads from the memory it is given.
+            var (document, invalid) = JsonText.TryParse(value.ToArray(), path);
+            return document is null
+                ? (true, new ListEntry(default, ReadResult.Failed(invalid!)), null)
+                : (true, new ListEntry(new JsonCursor(document.RootElement, path), null), document);
         }
     }
 }

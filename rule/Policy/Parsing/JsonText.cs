@@ -33,6 +33,19 @@ public static class JsonText
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>As <see cref="Parse(ReadOnlyMemory{byte}, JsonPath)"/>, the error returned instead of thrown (readers that report it as a result).</summary>
+    public static (JsonDocument? Document, InputException? Error) TryParse(ReadOnlyMemory<byte> utf8, JsonPath at)
+    {
+        try
+        {
+            return (Parse(utf8, at), null);
+        }
+        catch (InputException e)
+        {
+            return (null, e);
+        }
+    }
+
     public static JsonDocument Parse(string text, JsonPath at) => Parse(Encoding.UTF8.GetBytes(text), at);
 
     /// <summary>Parses a string value that holds a JSON document (Config's API <c>configuration</c>, <c>invokingEvent</c>…).</summary>

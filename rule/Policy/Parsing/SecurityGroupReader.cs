@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
@@ -89,7 +90,7 @@ internal static class SecurityGroupReader
                 PeeringStatus: pair.OptionalString(names.PeeringStatus)), pair.OptionalString(names.Description)));
         }
 
-        GroupAssembly.AddPermission(rules, protocol, ports, icmp, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sources));
+        GroupAssembly.AddPermission(rules, protocol, ports, icmp, CollectionsMarshal.AsSpan(sources));
     }
 
     private static string NonEmpty(JsonCursor at, string value) =>

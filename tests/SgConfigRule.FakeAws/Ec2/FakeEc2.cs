@@ -198,20 +198,12 @@ public sealed class FakeEc2
             return Ec2Error(400, "InvalidGroup.NotFound", $"The security group '{missing}' does not exist");
         }
         var selected = (ids.Count == 0 ? groups.Values.OrderBy(g => g.GroupId, StringComparer.Ordinal) : ids.Distinct().Where(groups.ContainsKey).Select(id => groups[id])).ToList();
-        // Pages as EC2 does when MaxResults is given (5-1000; not with GroupId); the token is an offset here.
-        var next = "";
-        if (q.Number("MaxResults") is { } max)
+        if (q.Number("MaxResults") is not null && q.List("GroupId").Count > 0)
         {
-            if (max is < 5 or > 1000 || q.List("GroupId").Count > 0)
-            {
-                return Ec2Error(400, "InvalidParameterValue", "MaxResults must be between 5 and 1000, and cannot be combined with GroupId");
-            }
-            var start = q["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-            var page = selected.Skip(start).Take(max).ToList();
-            if (start + page.Count < selected.Count) next = Element("nextToken", (start + page.Count).ToString(CultureInfo.InvariantCulture));
-            selected = page;
+            return Ec2Error(400, "InvalidParameterValue", "MaxResults cannot be combined with GroupId");
         }
-        var items = selected.Select(g =>
+        if (Page(q, selected) is not ({ } page, var next)) return Ec2Error(400, "InvalidParameterValue", "MaxResults must be between 5 and 1000");
+        var items = page.Select(g =>
             Element("ownerId", g.OwnerId) + Element("groupId", g.GroupId) + Element("groupName", g.GroupName) +
             Element("groupDescription", g.Description) + Element("vpcId", g.VpcId) +
             Permissions("ipPermissions", g.Rules.Where(r => !r.IsEgress)) +
@@ -230,6 +222,18 @@ public sealed class FakeEc2
             Set("ipv6Ranges", p.Where(r => r.Source.CidrIpv6 is not null).Select(r => Element("cidrIpv6", r.Source.CidrIpv6) + Element("description", r.Description))) +
             Set("prefixListIds", p.Where(r => r.Source.PrefixListId is not null).Select(r => Element("prefixListId", r.Source.PrefixListId) + Element("description", r.Description)))));
 
+    /// <summary>
+    /// One page of a Describe answer as EC2 pages it: everything without MaxResults, else MaxResults (5-1000) items
+    /// from NextToken (an offset here), with the nextToken element when more remain. No page for a MaxResults out of range.
+    /// </summary>
+    private static (List<T>? Page, string NextTokenElement) Page<T>(QueryParameters q, List<T> all)
+    {
+        if (q.Number("MaxResults") is < 5 or > 1000) return (null, "");
+        var start = q["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+        var page = all.Skip(start).Take(q.Number("MaxResults") ?? int.MaxValue).ToList();
+        return (page, start + page.Count < all.Count ? Element("nextToken", (start + page.Count).ToString(CultureInfo.InvariantCulture)) : "");
+    }
+
     private Reply DescribeSecurityGroupRules(QueryParameters q)
     {
         var groupFilter = FilterValues(q, "group-id");
@@ -242,14 +246,7 @@ public sealed class FakeEc2
         {
             return Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{unknown}' does not exist");
         }
-        var start = q["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-        var max = q.Number("MaxResults") ?? int.MaxValue;
-        if (q.Number("MaxResults") is < 5 or > 1000)
-        {
-            return Ec2Error(400, "InvalidParameterValue", "MaxResults must be between 5 and 1000");
-        }
-        var page = all.Skip(start).Take(max).ToList();
-        var next = start + page.Count < all.Count ? Element("nextToken", (start + page.Count).ToString(CultureInfo.InvariantCulture)) : "";
+        if (Page(q, all) is not ({ } page, var next)) return Ec2Error(400, "InvalidParameterValue", "MaxResults must be between 5 and 1000");
         return Xml($"<DescribeSecurityGroupRulesResponse xmlns=\"{Namespace}\">{RequestId()}{Set("securityGroupRuleSet", page.Select(RuleXml))}{next}</DescribeSecurityGroupRulesResponse>");
     }
 

@@ -192,28 +192,16 @@ public sealed class StreamingReaderTests
 
     private static List<ReadResult> ReadWhole(byte[] bytes)
     {
-        try
-        {
-            using var document = JsonText.Parse(bytes, JsonPath.Root);
-            return [.. InputReader.Read(document.RootElement)];
-        }
-        catch (InputException e)
-        {
-            return [ReadResult.Failed(e)];
-        }
+        var (document, error) = JsonText.TryParse(bytes, JsonPath.Root);
+        if (document is null) return [ReadResult.Failed(error!)];
+        using (document) return [.. InputReader.Read(document.RootElement)];
     }
 
     private static bool WholeTextIsValid(byte[] bytes)
     {
-        try
-        {
-            using var document = JsonText.Parse(bytes, JsonPath.Root);
-            return true;
-        }
-        catch (InputException)
-        {
-            return false;
-        }
+        var (document, _) = JsonText.TryParse(bytes, JsonPath.Root);
+        document?.Dispose();
+        return document is not null;
     }
 
     private static List<ReadResult> ReadStreamed(byte[] bytes, int bufferSize)
