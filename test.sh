@@ -12,7 +12,8 @@ rm -rf "$results"
 # What the tests use besides .NET, installed when missing:
 # - Debian packages (run with Debian's /usr/bin/python3, not a pyenv one): python3-botocore, the independent SigV4
 #   implementation our signer is checked against; python3-jsonschema and python3-yaml, which validate the SSM document;
-#   awscli, which runs the restore command of a remediation notification;
+#   awscli, which runs the restore command of a remediation notification; clang and zlib1g-dev, which link the Native
+#   AOT bootstrap (package.sh --native-aot); binutils, whose objdump and readelf check what that binary needs;
 # - npm packages in tests/tools (package-lock.json pins them): the Automation document JSON schema, and cfn-lint
 #   (patch-cfn-lint.js feeds it the current CloudFormation resource specification of @aws-cdk/cfnspec).
 apt_install() {
@@ -24,6 +25,9 @@ missing=()
 /usr/bin/python3 -c 'import botocore' 2>/dev/null || missing+=(python3-botocore)
 /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null || missing+=(python3-jsonschema python3-yaml)
 [ -x /usr/bin/aws ] || missing+=(awscli)
+command -v clang >/dev/null || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+command -v objdump >/dev/null && command -v readelf >/dev/null || missing+=(binutils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; tests that need them will fail"

@@ -19,6 +19,7 @@ public static class ScanRunner
         var summary = new ScanSummary();
         report.Begin(options.Parameters, options.EvaluatedAt);
         string? aborted = null;
+        var allocationBound = new AllocationBound(AllocationBound.Budget);
         try
         {
             await foreach (var input in source.ReadAsync(options.Parameters, cancellationToken).ConfigureAwait(false))
@@ -33,6 +34,7 @@ public static class ScanRunner
                 var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt, input.PrefixLists);
                 summary.Count(evaluation);
                 report.Write(item, evaluation);
+                allocationBound.Check();
             }
         }
         catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException)

@@ -33,8 +33,15 @@ public sealed class RuleFunction
         using var buffer = new MemoryStream();
         await input.CopyToAsync(buffer).ConfigureAwait(false);
         var result = await InvokeAsync(buffer.ToArray(), CancellationToken.None).ConfigureAwait(false);
-        return new MemoryStream(result.ToJson());
+        return new MemoryStream(result.ToJson(maxEvaluations: ResponseEvaluationLimit));
     }
+
+    /// <summary>
+    /// How many evaluations the returned summary lists (about 400 KB). Lambda refuses a response over 6 MB and counts
+    /// the invocation as failed — retried, for Config's asynchronous invocations — after every evaluation was posted:
+    /// a sweep of some 15,000 groups would reach that. The logs and Config hold every evaluation.
+    /// </summary>
+    public const int ResponseEvaluationLimit = 1000;
 
     /// <summary>Handles one Config rule event; throws <see cref="RuleInvocationException"/> when anything was not evaluated.</summary>
     public async Task<RuleInvocationResult> InvokeAsync(ReadOnlyMemory<byte> eventJson, CancellationToken cancellationToken)

@@ -1,13 +1,17 @@
 using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.FakeAws.Lambda;
 
-// usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls]
+// usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls] [--lambda-event FILE]
 // Starts the loopback AWS endpoints with N security groups (recorded in AWS Config too), prints one line
 // "AWS_ENDPOINT_URL=<url>", and serves until standard input closes. With --log-calls it also prints
 // "CALL <unix time in ns> <service> <operation>" as each request arrives (bench/cold-start.sh times the rule with it).
+// With --lambda-event it also serves the Lambda Runtime API, prints "AWS_LAMBDA_RUNTIME_API=<host:port>" second, and
+// queues one invocation of FILE for each line "invoke" read from standard input.
 var groups = 1000;
 var seed = 20261126;
 var logCalls = false;
+string? lambdaEvent = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,8 +19,9 @@ for (var i = 0; i < args.Length; i++)
         case "--groups" when i + 1 < args.Length: groups = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--log-calls": logCalls = true; break;
+        case "--lambda-event" when i + 1 < args.Length: lambdaEvent = args[++i]; break;
         default:
-            Console.Error.WriteLine("usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls]");
+            Console.Error.WriteLine("usage: SgConfigRule.FakeAws.Host [--groups N] [--seed S] [--log-calls] [--lambda-event FILE]");
             return 2;
     }
 }
@@ -48,7 +53,19 @@ if (logCalls)
     };
 }
 Console.WriteLine($"AWS_ENDPOINT_URL={server.Url}");
+await using var lambda = lambdaEvent is null ? null : await FakeLambdaRuntimeApi.StartAsync();
+var payload = lambdaEvent is null ? [] : await File.ReadAllBytesAsync(lambdaEvent);
+if (lambda is not null) Console.WriteLine($"AWS_LAMBDA_RUNTIME_API={lambda.Address}");
 Console.Out.Flush();
 // Serve until the parent closes our standard input.
-await Console.In.ReadToEndAsync();
+while (await Console.In.ReadLineAsync() is { } command)
+{
+    if (command.Trim() != "invoke") continue;
+    if (lambda is null)
+    {
+        Console.Error.WriteLine("'invoke' needs --lambda-event FILE");
+        continue;
+    }
+    lambda.Enqueue(payload);
+}
 return 0;

@@ -22,8 +22,11 @@ public sealed record RuleInvocationResult(
     IReadOnlyList<PostedEvaluation> Posted,
     IReadOnlyList<EvaluationFailure> Failures)
 {
-    /// <summary>The result as JSON: what the function returns and what <c>sg-config-rule invoke rule</c> prints.</summary>
-    public byte[] ToJson(bool indented = false)
+    /// <summary>
+    /// The result as JSON: what the function returns and what <c>sg-config-rule invoke rule</c> prints. With
+    /// <paramref name="maxEvaluations"/>, only that many evaluations are listed and <c>evaluationsOmitted</c> counts the rest.
+    /// </summary>
+    public byte[] ToJson(bool indented = false, int? maxEvaluations = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
@@ -33,8 +36,9 @@ public sealed record RuleInvocationResult(
             json.WriteString("configRuleName", ConfigRuleName);
             json.WriteString("accountId", AccountId);
             json.WriteBoolean("testMode", TestMode);
+            var listed = Math.Min(Posted.Count, maxEvaluations ?? int.MaxValue);
             json.WriteStartArray("evaluations");
-            foreach (var e in Posted)
+            foreach (var e in Posted.Take(listed))
             {
                 json.WriteStartObject();
                 json.WriteString("complianceResourceType", e.ResourceType);
@@ -45,6 +49,7 @@ public sealed record RuleInvocationResult(
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (listed < Posted.Count) json.WriteNumber("evaluationsOmitted", Posted.Count - listed);
             json.WriteStartArray("failures");
             foreach (var f in Failures)
             {

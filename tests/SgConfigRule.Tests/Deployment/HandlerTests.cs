@@ -108,4 +108,65 @@ public sealed class PackagingTests
             Directory.Delete(output, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The Native AOT option for real: one executable in both zips, the templates switched to provided.al2023 with the
+    /// same handlers, a binary Amazon Linux 2023 can load (glibc 2.34, no other libraries), and that binary serving
+    /// both functions against the loopback Runtime API and AWS endpoints.
+    /// </summary>
+    [Fact]
+    public async Task Package_with_native_aot_bundles_one_executable_that_serves_both_functions()
+    {
+        var output = Directory.CreateTempSubdirectory("sgcr-package-aot-").FullName;
+        try
+        {
+            var run = ProcessRunner.Run("bash", [Path.Combine(TestData.RepositoryRoot, "package.sh"), "--native-aot", "--output", output],
+                timeout: TimeSpan.FromMinutes(15));
+            Assert.True(run.ExitCode == 0, run.All);
+            var architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x86_64";
+
+            foreach (var name in new[] { "template.yaml", "central.yaml" })
+            {
+                var packaged = Path.Combine(output, name);
+                var template = CfnTemplate.Load(packaged);
+                Assert.Equal([architecture], template.Parameters["Architecture"]!["AllowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
+                Assert.Equal(["false"], template.Parameters["EnableSnapStart"]!["AllowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
+                var lint = LintTests.Lint(packaged);
+                Assert.True(lint.ExitCode == 0, lint.All);
+                var functions = template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function").ToList();
+                Assert.Equal(2, functions.Count);
+                foreach (var (id, resource) in functions)
+                {
+                    Assert.Equal("provided.al2023", resource!["Properties"]!["Runtime"]!.GetValue<string>());
+                    Assert.Contains(resource["Properties"]!["Handler"]!.GetValue<string>(), SgConfigRule.LambdaRuntime.LambdaHandlers.Names);
+                    using var zip = ZipFile.OpenRead(Path.Combine(output, resource["Properties"]!["CodeUri"]!.GetValue<string>()));
+                    var entry = Assert.Single(zip.Entries);
+                    Assert.Equal("bootstrap", entry.FullName);
+                    Assert.True((entry.ExternalAttributes >> 16 & 0b001_001_001) == 0b001_001_001, $"{name} {id}: bootstrap is not executable in the zip");
+                }
+            }
+
+            var extracted = Path.Combine(output, "extracted");
+            ZipFile.ExtractToDirectory(Path.Combine(output, "rule.zip"), extracted);
+            var bootstrap = Path.Combine(extracted, "bootstrap");
+            Assert.True(OperatingSystem.IsLinux() && File.GetUnixFileMode(bootstrap).HasFlag(UnixFileMode.UserExecute), "bootstrap is executable once extracted");
+
+            var symbols = ProcessRunner.Run("objdump", ["-T", bootstrap]);
+            Assert.True(symbols.ExitCode == 0, symbols.All);
+            var newestGlibc = System.Text.RegularExpressions.Regex.Matches(symbols.Output, @"GLIBC_(\d+)\.(\d+)")
+                .Select(m => new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))).Max();
+            Assert.True(newestGlibc <= new Version(2, 34), $"bootstrap needs glibc {newestGlibc}; Amazon Linux 2023 has 2.34");
+            var dynamic = ProcessRunner.Run("readelf", ["-d", bootstrap]);
+            var needed = System.Text.RegularExpressions.Regex.Matches(dynamic.Output, @"\(NEEDED\)\s+Shared library: \[([^\]]+)\]").Select(m => m.Groups[1].Value);
+            Assert.All(needed, library => Assert.Matches(@"^(libc|libm|libdl|libpthread|librt|ld-linux-[\w-]+)\.so", library));
+
+            await LambdaRuntime.BootstrapTests.AssertRuleFunctionServesAsync(bootstrap);
+            await LambdaRuntime.BootstrapTests.AssertRevokeFunctionServesAsync(bootstrap);
+            await LambdaRuntime.BootstrapTests.AssertUnknownHandlerFailsInitAsync(bootstrap);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
 }

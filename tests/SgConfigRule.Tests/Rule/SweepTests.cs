@@ -55,6 +55,26 @@ public class SweepTests
     }
 
     [Fact]
+    public async Task The_functions_response_lists_at_most_the_limit_and_counts_the_rest_so_Lambda_accepts_it()
+    {
+        await using var harness = await RuleHarness.StartAsync();
+        var count = SgConfigRule.Rule.RuleFunction.ResponseEvaluationLimit + 500;
+        Groups(harness, count);
+
+        await using var response = await harness.Function.HandleAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(RuleHarness.ScheduledEvent())));
+
+        Assert.Equal(count, harness.Server.Config.Evaluations.Count);   // every evaluation is posted, whatever the response lists
+        var bytes = new MemoryStream();
+        await response.CopyToAsync(bytes, TestContext.Current.CancellationToken);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(bytes.ToArray())!;
+        Assert.Equal(SgConfigRule.Rule.RuleFunction.ResponseEvaluationLimit, summary["evaluations"]!.AsArray().Count);
+        Assert.Equal(500, summary["evaluationsOmitted"]!.GetValue<int>());
+        // A listed evaluation is at most about 550 bytes (with a 256-character annotation): the limit keeps a response
+        // under a tenth of Lambda's 6 MB.
+        Assert.True(bytes.Length < SgConfigRule.Rule.RuleFunction.ResponseEvaluationLimit * 550, $"{bytes.Length} bytes");
+    }
+
+    [Fact]
     public async Task Groups_evaluated_before_and_gone_now_become_NOT_APPLICABLE()
     {
         await using var harness = await RuleHarness.StartAsync();
