@@ -8,15 +8,17 @@
 # Builds:
 #   r2r   framework-dependent and ReadyToRun, as package.sh builds the functions for the managed dotnet10 runtime
 #   jit   the plain `dotnet build` output (no ReadyToRun)
-#   aot   Native AOT, as `package.sh --native-aot` builds it for provided.al2023 (needs clang and zlib1g-dev; ~1 min)
+#   aot   Native AOT, as `package.sh --native-aot` builds it for provided.al2023 (installs clang and zlib1g-dev; ~1 min)
+#   cli   not the bootstrap: `sg-config-rule invoke rule EVENT` (ReadyToRun), the same function run in-process by the
+#         CLI, which also pays for command-line parsing
 #
-# usage: bench/cold-start.sh [RUNS] [BUILD ...]       (default: 11 runs of r2r jit aot)
+# usage: bench/cold-start.sh [RUNS] [BUILD ...]       (default: 11 runs of r2r jit aot cli)
 #   SGCR_BOOTSTRAP=path/to/bootstrap bench/cold-start.sh 11 custom     times another build
 set -euo pipefail
 runs=${1:-11}
 shift || true
 builds=("$@")
-[ ${#builds[@]} -gt 0 ] || builds=(r2r jit aot)
+[ ${#builds[@]} -gt 0 ] || builds=(r2r jit aot cli)
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
@@ -29,11 +31,16 @@ executable() { # build -> path of its bootstrap, building it first
          echo artifacts/bench/bootstrap-r2r/bootstrap ;;
     jit) dotnet build rule/LambdaRuntime -c Release -v q -nologo >/dev/null
          echo rule/LambdaRuntime/bin/Release/net10.0/bootstrap ;;
-    aot) command -v clang >/dev/null || { echo "the aot build needs clang and zlib1g-dev (apt-get install clang zlib1g-dev)" >&2; exit 2; }
+    aot) if ! command -v clang >/dev/null || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then   # the native linker and zlib
+           { apt-get update -qq && apt-get install -y -qq clang zlib1g-dev; } >/dev/null ||
+             { echo "the aot build needs clang and zlib1g-dev (apt-get install clang zlib1g-dev)" >&2; exit 2; }
+         fi
          dotnet publish rule/LambdaRuntime -c Release -r "$rid" -p:PublishAot=true -o artifacts/bench/bootstrap-aot -v q -nologo >/dev/null
          echo artifacts/bench/bootstrap-aot/bootstrap ;;
+    cli) dotnet publish cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o artifacts/bench/cli-r2r -v q -nologo >/dev/null
+         echo artifacts/bench/cli-r2r/sg-config-rule ;;
     custom) echo "${SGCR_BOOTSTRAP:?custom needs SGCR_BOOTSTRAP=path/to/bootstrap}" ;;
-    *) echo "unknown build '$1': r2r, jit, aot or custom" >&2; exit 2 ;;
+    *) echo "unknown build '$1': r2r, jit, aot, cli or custom" >&2; exit 2 ;;
   esac
 }
 
@@ -49,18 +56,23 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAFAKEAWS000000001 AWS_SECRET_AC
        AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-run_once() { # executable -> ms from process start to the first PutEvaluations
-  echo invoke >&"${HOST[1]}"
+run_once() { # build, executable -> ms from process start to the first PutEvaluations
   local started arrived="" pid
-  started=$(date +%s%N)
-  "$1" >/dev/null 2>&1 &
+  if [ "$1" = cli ]; then
+    started=$(date +%s%N)
+    "$2" invoke rule "$event" --params '{}' >/dev/null 2>&1 &
+  else
+    echo invoke >&"${HOST[1]}"   # the invocation waits at the Runtime API, as Lambda's does for a new environment
+    started=$(date +%s%N)
+    "$2" >/dev/null 2>&1 &
+  fi
   pid=$!
   while read -r -t 30 _ at _ operation <&"${HOST[0]}"; do
     if [ "$operation" = PutEvaluations ]; then arrived=$at; break; fi
   done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  [ -n "$arrived" ] || { echo "no PutEvaluations request arrived from $1" >&2; exit 1; }
+  [ -n "$arrived" ] || { echo "no PutEvaluations request arrived from $2" >&2; exit 1; }
   echo $(( (arrived - started) / 1000000 ))
 }
 
@@ -69,10 +81,10 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 summary=()
 for build in "${builds[@]}"; do
   bootstrap=$(executable "$build")
-  run_once "$bootstrap" >/dev/null   # once, untimed: the first run after a build also pays for disk caches
+  run_once "$build" "$bootstrap" >/dev/null   # once, untimed: the first run after a build also pays for disk caches
   times=()
   for _ in $(seq "$runs"); do
-    times+=("$(run_once "$bootstrap")")
+    times+=("$(run_once "$build" "$bootstrap")")
     echo "$build run: ${times[-1]} ms"
   done
   size=$(du -sh --exclude='*.dbg' --exclude='*.pdb' "$(dirname "$bootstrap")" | cut -f1)

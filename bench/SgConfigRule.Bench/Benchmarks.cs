@@ -8,7 +8,7 @@ namespace SgConfigRule.Bench;
 
 /// <summary>
 /// Reading each input shape, per group: the streaming reader scan uses (EC2 DescribeSecurityGroups through the fast
-/// group reader; Config BatchGetResourceConfig through the canonical reader, item by item), and the whole-document
+/// group reader; Config BatchGetResourceConfig through the fast Config item reader), and the whole-document
 /// reader the functions use, on the same synthetic export of 1,000 groups.
 /// </summary>
 [MemoryDiagnoser]

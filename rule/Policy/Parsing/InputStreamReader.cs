@@ -8,7 +8,8 @@ namespace SgConfigRule.Policy.Parsing;
 /// resource at a time for the shapes large exports come in: a <c>DescribeSecurityGroups</c> response (an object whose
 /// first field is <c>SecurityGroups</c>), a <c>BatchGetResourceConfig</c> response (first field
 /// <c>baseConfigurationItems</c>), and a JSON array of inputs. Plain EC2 groups are read by
-/// <see cref="Ec2GroupFastReader"/>; anything else in the list by the canonical readers, one item at a time.
+/// <see cref="Ec2GroupFastReader"/> and plain Config items by <see cref="ConfigItemFastReader"/>; anything else in the
+/// list by the canonical readers, one item at a time.
 /// Other shapes are small, or need the whole text (a history keeps each resource's newest item; a page of rules may
 /// continue on another), and are read whole.
 /// <para>Streaming changes what an error costs, never what a resource means: an item with a repeated key or too deep
@@ -192,6 +193,7 @@ public static class InputStreamReader
     private sealed class StreamedList(JsonTokenStream tokens, Layout layout)
     {
         private static readonly FastReader<ResourceItem> FastGroup = Ec2GroupFastReader.TryReadAt;
+        private static readonly FastReader<ResourceItem> FastConfigItem = ConfigItemFastReader.TryReadAt;
 
         public bool Stopped { get; private set; }
 
@@ -224,7 +226,7 @@ public static class InputStreamReader
             ResourceItem? group;
             try
             {
-                if (!tokens.TryReadValue(layout.IsBatch ? null : FastGroup, out value, out group)) return (false, default, null);
+                if (!tokens.TryReadValue(layout.IsBatch ? FastConfigItem : FastGroup, out value, out group)) return (false, default, null);
             }
             catch (JsonException e)
             {

@@ -138,19 +138,25 @@ public readonly struct JsonCursor
         {
             case JsonValueKind.String:
                 var text = child.Value.GetString()!;
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-                        DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                {
-                    return parsed;
-                }
-                throw child.Error($"'{text}' is not an ISO-8601 timestamp");
+                return TryParseTimestamp(text, out var parsed) ? parsed : throw child.Error($"'{text}' is not an ISO-8601 timestamp");
             case JsonValueKind.Number:
-                var seconds = child.Value.GetDouble();
-                if (seconds is >= 0 and < 253402300800) return DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
-                throw child.Error($"{child.Value.GetRawText()} is not a timestamp in epoch seconds");
+                return TryEpochSeconds(child.Value.GetDouble(), out var instant)
+                    ? instant
+                    : throw child.Error($"{child.Value.GetRawText()} is not a timestamp in epoch seconds");
             default:
                 throw child.Error($"must be a timestamp (ISO-8601 string or epoch seconds), not {Describe(child.Kind)}");
         }
+    }
+
+    /// <summary>A timestamp as text: ISO-8601, UTC unless it says otherwise (shared with the fast readers).</summary>
+    internal static bool TryParseTimestamp(string text, out DateTimeOffset timestamp) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp);
+
+    /// <summary>A timestamp as a number: epoch seconds, fractions kept to the tick (shared with the fast readers).</summary>
+    internal static bool TryEpochSeconds(double seconds, out DateTimeOffset timestamp)
+    {
+        timestamp = seconds is >= 0 and < 253402300800 ? DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : default;
+        return seconds is >= 0 and < 253402300800;
     }
 
     public static string Describe(JsonValueKind kind) => kind switch

@@ -73,12 +73,53 @@ public sealed class StreamingReaderTests
             .Where(f => f.Contains("describe_security_groups", StringComparison.Ordinal))
             .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["SecurityGroups"]!.AsArray().Select(g => g!.ToJsonString()))
             .ToList();
+        AssertAgreesOrDeclines(() => Mutations.Apply(seeds[random.Next(seeds.Count)], random), bytes => Ec2GroupFastReader.TryRead(bytes));
+    }
+
+    [Fact]
+    public void The_Config_item_fast_reader_reads_every_plain_item_as_the_canonical_reader_does()
+    {
+        var random = new Random(2711);
+        var items = ConfigItemSeeds(random);
+        foreach (var json in items)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            var fast = ConfigItemFastReader.TryRead(bytes);
+            Assert.True(fast is not null, $"the fast reader left a plain item to the canonical reader: {json}");
+            Assert.Equal(Describe(ReadWhole(bytes)), Describe([ReadResult.Read(fast!)]));
+        }
+        Assert.True(items.Count > 100, $"only {items.Count} items");
+    }
+
+    /// <summary>
+    /// Mutations of Config items, of the envelope and of the group inside the configuration string: the fast reader's
+    /// answer is the canonical one, or none at all.
+    /// </summary>
+    [Fact]
+    public void The_Config_item_fast_reader_never_disagrees_with_the_canonical_reader_on_mutated_items()
+    {
+        var random = new Random(2712);
+        var seeds = ConfigItemSeeds(random);
+        AssertAgreesOrDeclines(() =>
+        {
+            var seed = seeds[random.Next(seeds.Count)];
+            if (random.Next(2) == 0) return Mutations.Apply(seed, random);
+            var item = JsonNode.Parse(seed)!.AsObject();
+            var (kind, configuration) = Mutations.Apply(item["configuration"]!.GetValue<string>(), random);
+            item["configuration"] = configuration;
+            return ($"configuration: {kind}", item.ToJsonString());
+        }, bytes => ConfigItemFastReader.TryRead(bytes));
+    }
+
+    /// <summary>For each mutated input: the fast reader's result is the canonical reader's, or it declines; both happen.</summary>
+    private static void AssertAgreesOrDeclines(Func<(string Kind, string Json)> mutated, Func<byte[], ResourceItem?> fastRead)
+    {
         int accepted = 0, declined = 0;
         for (var i = 0; i < Cases; i++)
         {
-            var (kind, json) = Mutations.Apply(seeds[random.Next(seeds.Count)], random);
+            var (kind, json) = mutated();
             var bytes = Encoding.UTF8.GetBytes(json);
-            if (Ec2GroupFastReader.TryRead(bytes) is not { } fast)
+            if (fastRead(bytes) is not { } fast)
             {
                 declined++;
                 continue;
@@ -89,6 +130,100 @@ public sealed class StreamingReaderTests
                 $"case {i} ({kind}): the fast reader read\n{string.Join("\n", Describe([ReadResult.Read(fast)]))}\nthe canonical reader\n{string.Join("\n", Describe(canonical))}\ninput: {json}");
         }
         Assert.True(accepted > 0 && declined > 0, $"accepted {accepted}, declined {declined}: both paths should be exercised");
+    }
+
+    [Fact]
+    public void A_streamed_BatchGetResourceConfig_response_reads_as_the_whole_text_does()
+    {
+        var random = new Random(2713);
+        var items = ConfigItemSeeds(random);
+        var response = $"{{\"baseConfigurationItems\": [{string.Join(",\n", items)}], \"unprocessedResourceKeys\": []}}";
+        var bytes = Encoding.UTF8.GetBytes(response);
+        var whole = Describe(ReadWhole(bytes));
+        Assert.Equal(items.Count, whole.Count);
+        foreach (var bufferSize in new[] { 7, 4096, InputStreamReader.DefaultBufferSize })
+        {
+            Assert.Equal(whole, Describe(ReadStreamed(bytes, bufferSize)));
+        }
+    }
+
+    /// <summary>
+    /// Config items as BatchGetResourceConfig returns them: the recorded EC2 groups in Config's form (camelCase; IPv4
+    /// sources both as legacy strings and as objects, in either order; capture times as epoch seconds or ISO text) and
+    /// the configurations of the recorded Config items.
+    /// </summary>
+    private static List<string> ConfigItemSeeds(Random random)
+    {
+        var configurations = TestData.RecordedFiles("ec2_api")
+            .Where(f => f.Contains("describe_security_groups", StringComparison.Ordinal))
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["SecurityGroups"]!.AsArray())
+            .Select(g => ToConfigForm(g!, random))
+            .ToList();
+        foreach (var file in TestData.RecordedFiles("config_items"))
+        {
+            foreach (var item in FindConfigurations(JsonNode.Parse(File.ReadAllText(file))!)) configurations.Add(item);
+        }
+        return [.. configurations.Select((configuration, n) =>
+        {
+            var groupId = configuration["groupId"]!.GetValue<string>();
+            var account = configuration["ownerId"]?.GetValue<string>() ?? "111122223333";
+            return new JsonObject
+            {
+                ["version"] = "1.3",
+                ["accountId"] = account,
+                ["configurationItemCaptureTime"] = n % 2 == 0 ? JsonValue.Create(1795000000.123 + n) : JsonValue.Create("2026-11-26T12:00:00.000Z"),
+                ["configurationItemStatus"] = n % 3 == 0 ? "ResourceDiscovered" : "OK",
+                ["configurationStateId"] = $"{1795000000000 + n}",
+                ["arn"] = $"arn:aws:ec2:us-east-1:{account}:security-group/{groupId}",
+                ["resourceType"] = "AWS::EC2::SecurityGroup",
+                ["resourceId"] = groupId,
+                ["resourceName"] = configuration["groupName"]?.GetValue<string>(),
+                ["awsRegion"] = "us-east-1",
+                ["availabilityZone"] = "Not Applicable",
+                ["resourceCreationTime"] = null,
+                ["configuration"] = configuration.ToJsonString(),
+                ["supplementaryConfiguration"] = new JsonObject(),
+            }.ToJsonString();
+        })];
+    }
+
+    private static JsonObject ToConfigForm(JsonNode ec2Group, Random random)
+    {
+        static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+        static JsonNode? Convert(JsonNode? node) => node switch
+        {
+            JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(Camel(p.Key), Convert(p.Value)))),
+            JsonArray a => new JsonArray([.. a.Select(Convert)]),
+            _ => node?.DeepClone(),
+        };
+        var group = Convert(ec2Group)!.AsObject();
+        foreach (var permission in (group["ipPermissions"]?.AsArray() ?? []).Concat(group["ipPermissionsEgress"]?.AsArray() ?? []))
+        {
+            if (permission is not JsonObject p || p["ipRanges"] is not JsonArray ranges) continue;
+            p.Remove("ipRanges");
+            var legacy = new JsonArray([.. ranges.Select(r => (JsonNode?)JsonValue.Create(r!["cidrIp"]!.GetValue<string>()))]);
+            // Config lists IPv4 sources twice; the order of the two fields varies.
+            if (random.Next(2) == 0) { p["ipv4Ranges"] = ranges; p["ipRanges"] = legacy; }
+            else { p["ipRanges"] = legacy; p["ipv4Ranges"] = ranges; }
+        }
+        return group;
+    }
+
+    private static IEnumerable<JsonObject> FindConfigurations(JsonNode node)
+    {
+        if (node is JsonObject o)
+        {
+            if (o["resourceType"]?.GetValue<string>() == "AWS::EC2::SecurityGroup" && o["configuration"] is { } configuration)
+            {
+                var parsed = configuration is JsonValue v && v.TryGetValue<string>(out var text) ? JsonNode.Parse(text) : configuration.DeepClone();
+                if (parsed is JsonObject c && c["groupId"] is not null) yield return c;
+            }
+            foreach (var child in o.Select(p => p.Value).OfType<JsonNode>().SelectMany(FindConfigurations)) yield return child;
+        }
+        else if (node is JsonArray a)
+        {
+            foreach (var child in a.OfType<JsonNode>().SelectMany(FindConfigurations)) yield return child;
+        }
     }
 
     /// <summary>

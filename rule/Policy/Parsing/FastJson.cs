@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using SgConfigRule.Policy.Model;
+
+namespace SgConfigRule.Policy.Parsing;
+
+/// <summary>
+/// Token helpers of the fast readers. Each answers false (or null) for anything but the plain case — a null, another
+/// type, an invalid value — so that the fast reader gives the item up to the canonical reader, which decides.
+/// </summary>
+internal static class FastJson
+{
+    public delegate T? FastRead<T>(ref Utf8JsonReader reader) where T : class;
+
+    /// <summary>The item that is the whole of <paramref name="utf8"/>, or null.</summary>
+    public static T? TryReadWhole<T>(ReadOnlySpan<byte> utf8, FastRead<T> read) where T : class
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = JsonText.MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            var item = read(ref reader);
+            // Anything after the item is left to the canonical reader.
+            return item is not null && !reader.Read() ? item : null;
+        }
+        catch (JsonException)
+        {
+            return null; // broken JSON: the canonical reader reports where
+        }
+    }
+
+    /// <summary>The next token; None when the text stops (every caller then fails, and the item is not read here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : JsonTokenType.None;
+
+    /// <summary>A string value; null (absent-like) and other types are left to the canonical reader.</summary>
+    public static bool String(ref Utf8JsonReader reader, out string? value)
+    {
+        value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return value is not null;
+    }
+
+    /// <summary>A string value that repeats across items (account and VPC ids): one instance per distinct value.</summary>
+    public static bool String(ref Utf8JsonReader reader, StringCache strings, out string? value)
+    {
+        value = reader.TokenType == JsonTokenType.String ? strings.Get(ref reader) : null;
+        return value is not null;
+    }
+
+    /// <summary>An optional string: a string, or null, which the canonical reader takes as absent.</summary>
+    public static bool OptionalString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        return reader.TokenType == JsonTokenType.Null || String(ref reader, out value);
+    }
+
+    /// <summary>An optional string that repeats across items, or null (absent).</summary>
+    public static bool OptionalString(ref Utf8JsonReader reader, StringCache strings, out string? value)
+    {
+        value = null;
+        return reader.TokenType == JsonTokenType.Null || String(ref reader, strings, out value);
+    }
+
+    public static bool NonEmptyString(ref Utf8JsonReader reader, out string? value) =>
+        String(ref reader, out value) && value!.Length > 0;
+
+    public static bool NonEmptyString(ref Utf8JsonReader reader, StringCache strings, out string? value) =>
+        String(ref reader, strings, out value) && value!.Length > 0;
+
+    public static bool Int(ref Utf8JsonReader reader, out int? value)
+    {
+        value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number) ? number : null;
+        return value is not null;
+    }
+
+    public static bool Protocol(ref Utf8JsonReader reader, bool keep, out IpProtocol? protocol)
+    {
+        protocol = null;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (!keep) return true;
+        // The protocol is always one of a handful of short values: read it without making a string.
+        Span<char> text = stackalloc char[8];
+        if (reader.ValueSpan.Length > text.Length || reader.ValueIsEscaped) return false;
+        var length = reader.CopyString(text);
+        if (!IpProtocol.TryParse(text[..length], out var parsed)) return false;
+        protocol = parsed;
+        return true;
+    }
+
+    public static bool CidrValue(ref Utf8JsonReader reader, bool ipv6, bool keep, out Cidr? cidr)
+    {
+        cidr = null;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (!keep) return true;
+        Span<char> text = stackalloc char[64];
+        if (reader.ValueSpan.Length > text.Length || reader.ValueIsEscaped) return false;
+        var length = reader.CopyString(text);
+        if (!Cidr.TryParse(text[..length], out var parsed) || parsed.IsIPv6 != ipv6) return false;
+        cidr = parsed;
+        return true;
+    }
+}
+
+/// <summary>The known fields an object has had so far; an unknown (-1) or repeated field is refused.</summary>
+internal struct SeenFields
+{
+    private int bits;
+
+    public bool TryAdd(int field)
+    {
+        if (field < 0 || (bits & (1 << field)) != 0) return false;
+        bits |= 1 << field;
+        return true;
+    }
+
+    public readonly bool Has(int field) => (bits & (1 << field)) != 0;
+}
+
+/// <summary>Lists reused from item to item, one set per thread, so that reading an item allocates only its model.</summary>
+internal sealed class FastReaderScratch
+{
+    [ThreadStatic] private static FastReaderScratch? cached;
+
+    public delegate T? Read<T>(ref Utf8JsonReader reader, FastReaderScratch scratch) where T : class;
+
+    /// <summary>
+    /// Runs a fast read of the object the reader is on with this thread's scratch: its result, or null for anything
+    /// the fast reader does not take — the reader then anywhere inside the object (the caller goes back to its start).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T? Run<T>(ref Utf8JsonReader reader, Read<T> read) where T : class
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) return null;
+        var scratch = Take();
+        try
+        {
+            return read(ref reader, scratch);
+        }
+        catch (JsonException)
+        {
+            return null; // broken JSON: the canonical reader reports where
+        }
+        catch (RuleFieldException)
+        {
+            return null; // an invalid protocol or port: the canonical reader reports it with its path
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // a string that is not valid text (a lone surrogate escape): the canonical reader decides
+        }
+        finally
+        {
+            Return(scratch);
+        }
+    }
+
+    public List<IngressRule> Rules { get; } = [];
+    public List<ResourceTag> Tags { get; } = [];
+    public List<(IngressSource Source, string? Description)> Sources { get; } = [];
+
+    /// <summary>A permission's sources, one list per field, in the order the canonical reader takes the fields.</summary>
+    public List<(IngressSource Source, string? Description)>[] SourceSlots { get; } = [[], [], [], [], []];
+
+    public StringCache Strings { get; } = new();
+
+    /// <summary>Where a Config item's embedded configuration is unescaped.</summary>
+    public byte[] Text { get; set; } = new byte[4096];
+
+    private static FastReaderScratch Take()
+    {
+        var scratch = cached ?? new FastReaderScratch();
+        cached = null;
+        scratch.Rules.Clear();
+        scratch.Tags.Clear();
+        return scratch;
+    }
+
+    private static void Return(FastReaderScratch scratch) => cached = scratch;
+}
