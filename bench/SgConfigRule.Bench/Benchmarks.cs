@@ -97,3 +97,57 @@ public class EvaluationBenchmarks
         return nonCompliant;
     }
 }
+
+/// <summary>
+/// Reading the other input shapes, whole text as the functions and <c>scan</c> read them, on one recorded file of each
+/// (tests/data/recorded, with their attribution): the Config rule event the function gets on every change, a
+/// configuration history, an advanced-query result, a bare configuration item, a DescribeSecurityGroupRules page.
+/// </summary>
+[MemoryDiagnoser]
+public class RecordedShapeBenchmarks
+{
+    public static IEnumerable<string> Shapes => Files.Keys;
+
+    private static readonly Dictionary<string, string> Files = new()
+    {
+        ["Config rule event (change)"] = "lambda_events/c7n__event-config-rule-security-group.json",
+        ["GetResourceConfigHistory"] = "config_items/c7n__test_sg_config_diff__config.GetResourceConfigHistory_1.json",
+        ["SelectResourceConfig"] = "config_items/c7n__test_security_group_config_source__config.SelectResourceConfig_1.json",
+        ["configuration item"] = "config_items/rdk__example_ci__AWS_EC2_SecurityGroup.json",
+        ["DescribeSecurityGroupRules"] = "ec2_api/describe_security_group_rules/awscli__describe-security-group-rules_example1.json",
+    };
+
+    private byte[] input = [];
+    private int expected;
+
+    [ParamsSource(nameof(Shapes))]
+    public string Shape { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        input = File.ReadAllBytes(Path.Combine(RepositoryRoot(), "tests", "data", "recorded", Files[Shape]));
+        expected = Read();
+        if (expected == 0) throw new InvalidOperationException($"{Files[Shape]} holds no resource");
+    }
+
+    [Benchmark(Description = "read the whole file")]
+    public int ReadFile() => Read() == expected ? expected : throw new InvalidOperationException("a different result");
+
+    private int Read()
+    {
+        using var document = JsonText.Parse(input, JsonPath.Root);
+        var read = 0;
+        foreach (var result in InputReader.Read(document.RootElement)) read += result.Item is null ? throw new InvalidOperationException(result.Error!.Problem) : 1;
+        return read;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SgConfigRule.sln"))) return directory.FullName;
+        }
+        throw new InvalidOperationException($"no SgConfigRule.sln above {AppContext.BaseDirectory}");
+    }
+}
