@@ -6,8 +6,9 @@ using SgConfigRule.FakeAws.Lambda;
 // Starts the loopback AWS endpoints with N security groups (recorded in AWS Config too), prints one line
 // "AWS_ENDPOINT_URL=<url>", and serves until standard input closes. With --log-calls it also prints
 // "CALL <unix time in ns> <service> <operation>" as each request arrives (bench/cold-start.sh times the rule with it).
-// With --lambda-event it also serves the Lambda Runtime API, prints "AWS_LAMBDA_RUNTIME_API=<host:port>" second, and
-// queues one invocation of FILE for each line "invoke" read from standard input.
+// With --lambda-event, each line "invoke" read from standard input starts a new Lambda Runtime API with one invocation
+// of FILE queued and prints "AWS_LAMBDA_RUNTIME_API=<host:port>": one per execution environment, as in Lambda, so a
+// stopped runtime's pending request cannot take the next one's invocation.
 var groups = 1000;
 var seed = 20261126;
 var logCalls = false;
@@ -53,19 +54,29 @@ if (logCalls)
     };
 }
 Console.WriteLine($"AWS_ENDPOINT_URL={server.Url}");
-await using var lambda = lambdaEvent is null ? null : await FakeLambdaRuntimeApi.StartAsync();
-var payload = lambdaEvent is null ? [] : await File.ReadAllBytesAsync(lambdaEvent);
-if (lambda is not null) Console.WriteLine($"AWS_LAMBDA_RUNTIME_API={lambda.Address}");
 Console.Out.Flush();
-// Serve until the parent closes our standard input.
-while (await Console.In.ReadLineAsync() is { } command)
+var payload = lambdaEvent is null ? [] : await File.ReadAllBytesAsync(lambdaEvent);
+FakeLambdaRuntimeApi? lambda = null;
+try
 {
-    if (command.Trim() != "invoke") continue;
-    if (lambda is null)
+    // Serve until the parent closes our standard input.
+    while (await Console.In.ReadLineAsync() is { } command)
     {
-        Console.Error.WriteLine("'invoke' needs --lambda-event FILE");
-        continue;
+        if (command.Trim() != "invoke") continue;
+        if (lambdaEvent is null)
+        {
+            Console.Error.WriteLine("'invoke' needs --lambda-event FILE");
+            continue;
+        }
+        if (lambda is not null) await lambda.DisposeAsync();
+        lambda = await FakeLambdaRuntimeApi.StartAsync();
+        lambda.Enqueue(payload);
+        lock (server) Console.WriteLine($"AWS_LAMBDA_RUNTIME_API={lambda.Address}");
+        Console.Out.Flush();
     }
-    lambda.Enqueue(payload);
+}
+finally
+{
+    if (lambda is not null) await lambda.DisposeAsync();
 }
 return 0;

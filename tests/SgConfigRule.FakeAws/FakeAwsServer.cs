@@ -69,11 +69,16 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     public void ClearCalls() => calls.Clear();
 
-    public static async Task<FakeAwsServer> StartAsync(int seed = 1234)
+    /// <param name="seed">Seeds the fault plan.</param>
+    /// <param name="tls">Serve HTTPS with this certificate (it must name 127.0.0.1); plain HTTP when null.</param>
+    public static async Task<FakeAwsServer> StartAsync(int seed = 1234, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tls is not null) listen.UseHttps(tls);
+        }));
         var app = builder.Build();
         var server = new FakeAwsServer(app, seed);
         app.Run(server.HandleAsync);

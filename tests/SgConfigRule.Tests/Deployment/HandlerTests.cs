@@ -112,7 +112,7 @@ public sealed class PackagingTests
     /// <summary>
     /// The Native AOT option for real: one executable in both zips, the templates switched to provided.al2023 with the
     /// same handlers, a binary Amazon Linux 2023 can load (glibc 2.34, no other libraries), and that binary serving
-    /// both functions against the loopback Runtime API and AWS endpoints.
+    /// both functions against the loopback Runtime API and AWS endpoints, over HTTP and over TLS.
     /// </summary>
     [Fact]
     public async Task Package_with_native_aot_bundles_one_executable_that_serves_both_functions()
@@ -163,6 +163,7 @@ public sealed class PackagingTests
             await LambdaRuntime.BootstrapTests.AssertRuleFunctionServesAsync(bootstrap);
             await LambdaRuntime.BootstrapTests.AssertRevokeFunctionServesAsync(bootstrap);
             await LambdaRuntime.BootstrapTests.AssertUnknownHandlerFailsInitAsync(bootstrap);
+            await LambdaRuntime.BootstrapTests.AssertServesOverHttpsAsync(bootstrap);
         }
         finally
         {

@@ -19,7 +19,9 @@ internal sealed class BootstrapProcess : IAsyncDisposable
 
     public string Output { get { lock (output) return output.ToString(); } }
 
-    public static BootstrapProcess Start(FakeLambdaRuntimeApi lambda, FakeAwsServer aws, string? handler, string? executable = null)
+    /// <param name="trustedCertificates">A PEM file the process trusts instead of the system's (for endpoints served over HTTPS).</param>
+    public static BootstrapProcess Start(FakeLambdaRuntimeApi lambda, FakeAwsServer aws, string? handler, string? executable = null,
+                                         string? trustedCertificates = null)
     {
         var start = executable is null
             ? new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll")])
@@ -37,6 +39,7 @@ internal sealed class BootstrapProcess : IAsyncDisposable
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials";
         start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/config";
+        if (trustedCertificates is not null) start.Environment["SSL_CERT_FILE"] = trustedCertificates;
         var process = Process.Start(start)!;
         var bootstrap = new BootstrapProcess(process);
         process.OutputDataReceived += (_, e) => bootstrap.Append(e.Data);

@@ -26,6 +26,49 @@ public class BootstrapTests
     [Fact]
     public Task An_unknown_handler_is_an_initialisation_error_and_the_process_exits() => AssertUnknownHandlerFailsInitAsync(null);
 
+    [Fact]
+    public Task The_functions_reach_AWS_endpoints_over_HTTPS() => AssertServesOverHttpsAsync(null);
+
+    /// <summary>
+    /// Both functions against endpoints served over TLS, as AWS serves them: the certificate chain is checked against
+    /// the trusted file, the signed requests arrive, the rule is revoked. (The Native AOT build loads OpenSSL at run time.)
+    /// </summary>
+    internal static async Task AssertServesOverHttpsAsync(string? executable)
+    {
+        using var certificate = TestCertificate.Create();
+        await using var aws = await FakeAwsServer.StartAsync(tls: certificate.Certificate);
+        Assert.Equal("https", aws.Url.Scheme);
+        aws.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
+        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
+        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
+        // A Runtime API per process, as each Lambda execution environment has its own.
+        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        await using (var rule = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Rule, executable, certificate.PemFile))
+        {
+            var outcome = await lambda.WaitForOutcomeAsync(lambda.Enqueue(RecordedEvent), Wait);
+            Assert.True(outcome.Succeeded, outcome.Text + rule.Output);
+            Assert.Equal("NON_COMPLIANT", Assert.Single(aws.Config.Evaluations).ComplianceType);
+        }
+        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        await using (var revoke = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Revoke, executable, certificate.PemFile))
+        {
+            var outcome = await lambda.WaitForOutcomeAsync(
+                lambda.Enqueue("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","RuleParameters":"{}"}"""u8.ToArray()), Wait);
+            Assert.True(outcome.Succeeded, outcome.Text + revoke.Output);
+            Assert.Equal("Revoked", JsonNode.Parse(outcome.Text)!["Status"]!.GetValue<string>());
+            Assert.Equal(443, aws.Ec2.Rules("sg-0f3c6a1e2b4d58a90").Single().FromPort);
+        }
+
+        // Without the certificate trusted, the same call is refused: TLS really is checked.
+        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        await using (var untrusting = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Rule, executable))
+        {
+            var refused = await lambda.WaitForOutcomeAsync(lambda.Enqueue(RecordedEvent), Wait);
+            Assert.False(refused.Succeeded);
+            Assert.Single(aws.Config.Evaluations);
+        }
+    }
+
     internal static async Task AssertRuleFunctionServesAsync(string? executable)
     {
         await using var aws = await FakeAwsServer.StartAsync();
