@@ -6,9 +6,9 @@ using SgConfigRule.FakeAws.Lambda;
 // Starts the loopback AWS endpoints with N security groups (recorded in AWS Config too), prints one line
 // "AWS_ENDPOINT_URL=<url>", and serves until standard input closes. With --log-calls it also prints
 // "CALL <unix time in ns> <service> <operation>" as each request arrives (bench/cold-start.sh times the rule with it).
-// With --lambda-event, each line "invoke" read from standard input starts a new Lambda Runtime API with one invocation
-// of FILE queued and prints "AWS_LAMBDA_RUNTIME_API=<host:port>": one per execution environment, as in Lambda, so a
-// stopped runtime's pending request cannot take the next one's invocation.
+// With --lambda-event it also serves the Lambda Runtime API and prints "AWS_LAMBDA_RUNTIME_API=<host:port>" second; each
+// line "invoke" read from standard input then queues one invocation of FILE — once no stopped runtime's request is
+// still waiting, so that the invocation goes to the next runtime — and prints "QUEUED".
 var groups = 1000;
 var seed = 20261126;
 var logCalls = false;
@@ -54,29 +54,22 @@ if (logCalls)
     };
 }
 Console.WriteLine($"AWS_ENDPOINT_URL={server.Url}");
-Console.Out.Flush();
+await using var lambda = lambdaEvent is null ? null : await FakeLambdaRuntimeApi.StartAsync();
 var payload = lambdaEvent is null ? [] : await File.ReadAllBytesAsync(lambdaEvent);
-FakeLambdaRuntimeApi? lambda = null;
-try
+if (lambda is not null) Console.WriteLine($"AWS_LAMBDA_RUNTIME_API={lambda.Address}");
+Console.Out.Flush();
+// Serve until the parent closes our standard input.
+while (await Console.In.ReadLineAsync() is { } command)
 {
-    // Serve until the parent closes our standard input.
-    while (await Console.In.ReadLineAsync() is { } command)
+    if (command.Trim() != "invoke") continue;
+    if (lambda is null)
     {
-        if (command.Trim() != "invoke") continue;
-        if (lambdaEvent is null)
-        {
-            Console.Error.WriteLine("'invoke' needs --lambda-event FILE");
-            continue;
-        }
-        if (lambda is not null) await lambda.DisposeAsync();
-        lambda = await FakeLambdaRuntimeApi.StartAsync();
-        lambda.Enqueue(payload);
-        lock (server) Console.WriteLine($"AWS_LAMBDA_RUNTIME_API={lambda.Address}");
-        Console.Out.Flush();
+        Console.Error.WriteLine("'invoke' needs --lambda-event FILE");
+        continue;
     }
-}
-finally
-{
-    if (lambda is not null) await lambda.DisposeAsync();
+    await lambda.WaitUntilNoRuntimeWaitsAsync(TimeSpan.FromSeconds(10));
+    lambda.Enqueue(payload);
+    lock (server) Console.WriteLine("QUEUED");
+    Console.Out.Flush();
 }
 return 0;

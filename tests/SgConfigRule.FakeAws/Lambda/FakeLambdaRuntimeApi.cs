@@ -48,6 +48,25 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     /// <summary>The first <c>GET invocation/next</c>'s arrival, on <see cref="Stopwatch"/>'s clock: when the runtime was ready.</summary>
     public long? FirstNextTimestamp { get; private set; }
 
+    /// <summary><c>GET invocation/next</c> requests waiting for an invocation now.</summary>
+    public int WaitingNextRequests => Volatile.Read(ref waitingNext);
+
+    private int waitingNext;
+
+    /// <summary>
+    /// Waits until no <c>GET invocation/next</c> is waiting — after a runtime was stopped, until its request is gone —
+    /// so that an invocation queued next goes to the next runtime, not to a connection that has died.
+    /// </summary>
+    public async Task WaitUntilNoRuntimeWaitsAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (WaitingNextRequests > 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"{WaitingNextRequests} GET invocation/next still waiting after {timeout}");
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
     public static async Task<FakeLambdaRuntimeApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -141,6 +160,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private async Task ServeNextAsync(HttpContext context)
     {
         (string RequestId, byte[] Payload, string? TraceId) invocation;
+        Interlocked.Increment(ref waitingNext);
         try
         {
             invocation = await queued.Reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
@@ -149,6 +169,10 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         {
             context.Abort();
             return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waitingNext);
         }
         var headers = context.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;

@@ -41,15 +41,16 @@ public class BootstrapTests
         aws.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
         aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
         aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
-        // A Runtime API per process, as each Lambda execution environment has its own.
-        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        // One Runtime API for three runtimes in turn, as the bench uses it: each invocation is queued once the stopped
+        // runtime's waiting request is gone, so that it goes to the next runtime.
+        await using var lambda = await FakeLambdaRuntimeApi.StartAsync();
         await using (var rule = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Rule, executable, certificate.PemFile))
         {
             var outcome = await lambda.WaitForOutcomeAsync(lambda.Enqueue(RecordedEvent), Wait);
             Assert.True(outcome.Succeeded, outcome.Text + rule.Output);
             Assert.Equal("NON_COMPLIANT", Assert.Single(aws.Config.Evaluations).ComplianceType);
         }
-        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        await lambda.WaitUntilNoRuntimeWaitsAsync(Wait);
         await using (var revoke = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Revoke, executable, certificate.PemFile))
         {
             var outcome = await lambda.WaitForOutcomeAsync(
@@ -60,7 +61,7 @@ public class BootstrapTests
         }
 
         // Without the certificate trusted, the same call is refused: TLS really is checked.
-        await using (var lambda = await FakeLambdaRuntimeApi.StartAsync())
+        await lambda.WaitUntilNoRuntimeWaitsAsync(Wait);
         await using (var untrusting = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Rule, executable))
         {
             var refused = await lambda.WaitForOutcomeAsync(lambda.Enqueue(RecordedEvent), Wait);
