@@ -1,16 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SgConfigRule.FakeAws.CloudTrail;
 using SgConfigRule.FakeAws.Config;
 using SgConfigRule.FakeAws.Ec2;
@@ -30,18 +23,17 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public const string AccessKey = "AKIAFAKEAWS000000001";
     public const string SecretKey = "fake/secret/key/for/loopback/tests/only0";
 
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<RecordedCall> calls = new();
+    private LoopbackHost host = null!;
 
-    private FakeAwsServer(WebApplication app, int seed)
+    private FakeAwsServer(int seed)
     {
-        this.app = app;
         Faults = new FaultPlan(seed);
         Credentials.Add(AccessKey, SecretKey);
         Sts = new FakeSts(Credentials);
     }
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => host.Url;
     public CredentialStore Credentials { get; } = new();
     public FakeEc2 Ec2 { get; } = new();
     public FakeConfig Config { get; } = new();
@@ -73,26 +65,12 @@ public sealed class FakeAwsServer : IAsyncDisposable
     /// <param name="tls">Serve HTTPS with this certificate (it must name 127.0.0.1); plain HTTP when null.</param>
     public static async Task<FakeAwsServer> StartAsync(int seed = 1234, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (tls is not null) listen.UseHttps(tls);
-        }));
-        var app = builder.Build();
-        var server = new FakeAwsServer(app, seed);
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.TrimEnd('/') + "/");
+        var server = new FakeAwsServer(seed);
+        server.host = await LoopbackHost.StartAsync(server.HandleAsync, tls).ConfigureAwait(false);
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     /// <summary>The token the container credentials endpoint expects in <c>Authorization</c> (Lambda's <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>).</summary>
     public string ContainerAuthorizationToken { get; set; } = "container-authorization-token";

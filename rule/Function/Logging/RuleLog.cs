@@ -46,8 +46,10 @@ public sealed class RuleLog(TextWriter output, TimeProvider time)
             w.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
         });
 
-    private void Write(string level, string name, Action<Utf8JsonWriter> fields)
+    /// <summary>One line: the time, level and event name, then the event's fields (also the custom runtime's log lines).</summary>
+    public void Write(string level, string name, Action<Utf8JsonWriter> fields)
     {
+        ArgumentNullException.ThrowIfNull(fields);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {

@@ -82,7 +82,7 @@ public static class InputReader
         ReadEntries(items.Select(item => new ListEntry(item, null)));
 
     /// <summary>
-    /// Reads the items of a list in order. An entry may come already read (by <see cref="Ec2GroupFastReader"/>, or
+    /// Reads the items of a list in order. An entry may come already read (by a fast reader of the stream, or
     /// as an error that kept it from being read); rules of DescribeSecurityGroupRules items are gathered per group
     /// and given after the other items.
     /// </summary>

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using SgConfigRule.FakeAws.Infrastructure;
 
 namespace SgConfigRule.FakeAws.Lambda;
 
@@ -27,26 +21,21 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 {
     private const string Prefix = "/2018-06-01/runtime/";
 
-    private readonly WebApplication app;
+    private LoopbackHost host = null!;
     private readonly Channel<(string RequestId, byte[] Payload, string? TraceId)> queued = Channel.CreateUnbounded<(string, byte[], string?)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationOutcome>> outcomes = new();
     private readonly TaskCompletionSource<InvocationOutcome> initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> requests = new();
     private int nextId;
 
-    private FakeLambdaRuntimeApi(WebApplication app) => this.app = app;
-
     /// <summary><c>host:port</c>, the form of <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
-    public string Address { get; private set; } = "";
+    public string Address => host.Url.Authority;
 
     /// <summary>Responses larger than this are refused with 413, as Lambda refuses responses over 6 MB.</summary>
     public int MaxResponseBytes { get; set; } = 6 * 1024 * 1024;
 
     /// <summary>Every request, in arrival order ("GET next", "POST response", ...).</summary>
     public IReadOnlyList<string> Requests => [.. requests];
-
-    /// <summary>The first <c>GET invocation/next</c>'s arrival, on <see cref="Stopwatch"/>'s clock: when the runtime was ready.</summary>
-    public long? FirstNextTimestamp { get; private set; }
 
     /// <summary><c>GET invocation/next</c> requests waiting for an invocation now.</summary>
     public int WaitingNextRequests => Volatile.Read(ref waitingNext);
@@ -69,15 +58,8 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     public static async Task<FakeLambdaRuntimeApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var api = new FakeLambdaRuntimeApi(app);
-        app.Run(api.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.Address = new Uri(address).Authority;
+        var api = new FakeLambdaRuntimeApi();
+        api.host = await LoopbackHost.StartAsync(api.HandleAsync).ConfigureAwait(false);
         return api;
     }
 
@@ -98,8 +80,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         queued.Writer.TryComplete();
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        await host.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -115,7 +96,6 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         if (method == "GET" && resource == "invocation/next")
         {
             requests.Enqueue("GET next");
-            FirstNextTimestamp ??= Stopwatch.GetTimestamp();
             await ServeNextAsync(context).ConfigureAwait(false);
             return;
         }

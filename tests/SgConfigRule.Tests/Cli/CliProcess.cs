@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SgConfigRule.FakeAws;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Cli;
 
@@ -20,17 +21,7 @@ internal static class CliProcess
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials";
-        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/config";
-        if (server is not null)
-        {
-            start.Environment["AWS_ENDPOINT_URL"] = server.Url.ToString();
-            start.Environment["AWS_REGION"] = "us-east-1";
-            start.Environment["AWS_ACCESS_KEY_ID"] = FakeAwsServer.AccessKey;
-            start.Environment["AWS_SECRET_ACCESS_KEY"] = FakeAwsServer.SecretKey;
-        }
+        FakeAwsEnvironment.Apply(start.Environment, server);
         using var process = Process.Start(start)!;
         if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput);
         process.StandardInput.Close();

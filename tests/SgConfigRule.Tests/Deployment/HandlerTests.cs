@@ -68,19 +68,12 @@ public sealed class PackagingTests
         var output = Directory.CreateTempSubdirectory("sgcr-package-").FullName;
         try
         {
-            var run = ProcessRunner.Run("bash", [Path.Combine(TestData.RepositoryRoot, "package.sh"), "--architecture", "arm64", "--output", output],
-                timeout: TimeSpan.FromMinutes(10));
-            Assert.True(run.ExitCode == 0, run.All);
+            RunPackage(output, TimeSpan.FromMinutes(10), "--architecture", "arm64");
 
-            foreach (var name in new[] { "template.yaml", "central.yaml" })
+            foreach (var (name, template, functions) in LintedTemplates(output))
             {
-                var packaged = Path.Combine(output, name);
-                var template = CfnTemplate.Load(packaged);
                 Assert.Equal("arm64", template.Parameters["Architecture"]!["Default"]!.GetValue<string>());
-                var lint = LintTests.Lint(packaged);
-                Assert.True(lint.ExitCode == 0, lint.All);
-
-                foreach (var (id, resource) in template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function"))
+                foreach (var (id, resource) in functions)
                 {
                     var codeUri = resource!["Properties"]!["CodeUri"]!.GetValue<string>();
                     var handler = resource["Properties"]!["Handler"]!.GetValue<string>();
@@ -120,20 +113,13 @@ public sealed class PackagingTests
         var output = Directory.CreateTempSubdirectory("sgcr-package-aot-").FullName;
         try
         {
-            var run = ProcessRunner.Run("bash", [Path.Combine(TestData.RepositoryRoot, "package.sh"), "--native-aot", "--output", output],
-                timeout: TimeSpan.FromMinutes(15));
-            Assert.True(run.ExitCode == 0, run.All);
+            RunPackage(output, TimeSpan.FromMinutes(15), "--native-aot");
             var architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x86_64";
 
-            foreach (var name in new[] { "template.yaml", "central.yaml" })
+            foreach (var (name, template, functions) in LintedTemplates(output))
             {
-                var packaged = Path.Combine(output, name);
-                var template = CfnTemplate.Load(packaged);
                 Assert.Equal([architecture], template.Parameters["Architecture"]!["AllowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
                 Assert.Equal(["false"], template.Parameters["EnableSnapStart"]!["AllowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
-                var lint = LintTests.Lint(packaged);
-                Assert.True(lint.ExitCode == 0, lint.All);
-                var functions = template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function").ToList();
                 Assert.Equal(2, functions.Count);
                 foreach (var (id, resource) in functions)
                 {
@@ -168,6 +154,25 @@ public sealed class PackagingTests
         finally
         {
             Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static void RunPackage(string output, TimeSpan timeout, params string[] options)
+    {
+        var run = ProcessRunner.Run("bash", [Path.Combine(TestData.RepositoryRoot, "package.sh"), .. options, "--output", output], timeout: timeout);
+        Assert.True(run.ExitCode == 0, run.All);
+    }
+
+    /// <summary>The two templates package.sh writes, each checked by the linter first, with their functions.</summary>
+    private static IEnumerable<(string Name, CfnTemplate Template, List<KeyValuePair<string, JsonNode?>> Functions)> LintedTemplates(string output)
+    {
+        foreach (var name in new[] { "template.yaml", "central.yaml" })
+        {
+            var packaged = Path.Combine(output, name);
+            var lint = LintTests.Lint(packaged);
+            Assert.True(lint.ExitCode == 0, lint.All);
+            var template = CfnTemplate.Load(packaged);
+            yield return (name, template, [.. template.Resources.Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::Serverless::Function")]);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Lambda;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.LambdaRuntime;
 
@@ -28,17 +29,10 @@ internal sealed class BootstrapProcess : IAsyncDisposable
             : new ProcessStartInfo(executable);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k == "_HANDLER").ToList())
-            start.Environment.Remove(name);
+        FakeAwsEnvironment.Apply(start.Environment, aws);
+        start.Environment.Remove("_HANDLER");
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = lambda.Address;
         if (handler is not null) start.Environment["_HANDLER"] = handler;
-        start.Environment["AWS_ENDPOINT_URL"] = aws.Url.ToString();
-        start.Environment["AWS_REGION"] = "us-east-1";
-        start.Environment["AWS_ACCESS_KEY_ID"] = FakeAwsServer.AccessKey;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = FakeAwsServer.SecretKey;
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials";
-        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/config";
         if (trustedCertificates is not null) start.Environment["SSL_CERT_FILE"] = trustedCertificates;
         var process = Process.Start(start)!;
         var bootstrap = new BootstrapProcess(process);
@@ -47,6 +41,17 @@ internal sealed class BootstrapProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return bootstrap;
+    }
+
+    /// <summary>
+    /// Its output once it holds <paramref name="text"/> (or at the timeout): the output is read as it comes, so a line
+    /// written just before the process answered the Runtime API may arrive here just after.
+    /// </summary>
+    public async Task<string> OutputOnceItHoldsAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        return Output;
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -16,6 +16,16 @@ public class BootstrapTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly byte[] RecordedEvent = File.ReadAllBytes(TestData.Recorded("lambda_events", "c7n__event-config-rule-security-group.json"));
+    private const string WebServer = "sg-0f3c6a1e2b4d58a90";
+    private static readonly byte[] RevokeWebServer = """{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","RuleParameters":"{}"}"""u8.ToArray();
+
+    /// <summary>The walkthrough's group: HTTPS open to the world, and SSH too, which the revoke removes.</summary>
+    private static void WebServerWithOpenSsh(FakeAwsServer aws)
+    {
+        aws.Ec2.AddGroup(WebServer, "Web Server Security Group");
+        aws.Ec2.AddIngress(WebServer, "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
+        aws.Ec2.AddIngress(WebServer, "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
+    }
 
     [Fact]
     public Task The_rule_handler_posts_evaluations_and_a_failed_invocation_leaves_the_runtime_serving() => AssertRuleFunctionServesAsync(null);
@@ -38,9 +48,7 @@ public class BootstrapTests
         using var certificate = TestCertificate.Create();
         await using var aws = await FakeAwsServer.StartAsync(tls: certificate.Certificate);
         Assert.Equal("https", aws.Url.Scheme);
-        aws.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
-        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
-        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
+        WebServerWithOpenSsh(aws);
         // One Runtime API for three runtimes in turn, as the bench uses it: each invocation is queued once the stopped
         // runtime's waiting request is gone, so that it goes to the next runtime.
         await using var lambda = await FakeLambdaRuntimeApi.StartAsync();
@@ -54,10 +62,10 @@ public class BootstrapTests
         await using (var revoke = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Revoke, executable, certificate.PemFile))
         {
             var outcome = await lambda.WaitForOutcomeAsync(
-                lambda.Enqueue("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","RuleParameters":"{}"}"""u8.ToArray()), Wait);
+                lambda.Enqueue(RevokeWebServer), Wait);
             Assert.True(outcome.Succeeded, outcome.Text + revoke.Output);
             Assert.Equal("Revoked", JsonNode.Parse(outcome.Text)!["Status"]!.GetValue<string>());
-            Assert.Equal(443, aws.Ec2.Rules("sg-0f3c6a1e2b4d58a90").Single().FromPort);
+            Assert.Equal(443, aws.Ec2.Rules(WebServer).Single().FromPort);
         }
 
         // Without the certificate trusted, the same call is refused: TLS really is checked.
@@ -83,7 +91,7 @@ public class BootstrapTests
         Assert.Equal(("sg-e2fb6999", "NON_COMPLIANT", "1 disallowed rule: tcp/22 from 0.0.0.0/0 (blocked port 22)"),
             (posted.ResourceId, posted.ComplianceType, posted.Annotation));
         Assert.Equal("NON_COMPLIANT", JsonNode.Parse(outcome.Text)!["evaluations"]![0]!["complianceType"]!.GetValue<string>());
-        Assert.Contains("\"event\":\"invocation\"", bootstrap.Output);
+        Assert.Contains("\"event\":\"invocation\"", await bootstrap.OutputOnceItHoldsAsync("\"event\":\"invocation\"", Wait));
 
         // Config refuses the result token: the invocation fails (so Config retries it) and the runtime serves the next one.
         var token = JsonNode.Parse(RecordedEvent)!["resultToken"]!.GetValue<string>();
@@ -92,7 +100,7 @@ public class BootstrapTests
         Assert.False(refused.Succeeded);
         Assert.Equal("RuleInvocationException", JsonNode.Parse(refused.Text)!["errorType"]!.GetValue<string>());
         Assert.Contains("InvalidResultTokenException", refused.Text);
-        Assert.Contains("\"event\":\"invocation_failed\"", bootstrap.Output);
+        Assert.Contains("\"event\":\"invocation_failed\"", await bootstrap.OutputOnceItHoldsAsync("\"event\":\"invocation_failed\"", Wait));
 
         var malformed = await lambda.WaitForOutcomeAsync(lambda.Enqueue("{\"invokingEvent\": 5"u8.ToArray()), Wait);
         Assert.False(malformed.Succeeded);
@@ -103,20 +111,18 @@ public class BootstrapTests
     internal static async Task AssertRevokeFunctionServesAsync(string? executable)
     {
         await using var aws = await FakeAwsServer.StartAsync();
-        aws.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
-        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"));
-        aws.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH from anywhere");
+        WebServerWithOpenSsh(aws);
         await using var lambda = await FakeLambdaRuntimeApi.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(lambda, aws, LambdaHandlers.Revoke, executable);
 
         var outcome = await lambda.WaitForOutcomeAsync(
-            lambda.Enqueue("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","RuleParameters":"{}"}"""u8.ToArray()), Wait);
+            lambda.Enqueue(RevokeWebServer), Wait);
 
         Assert.True(outcome.Succeeded, outcome.Text + bootstrap.Output);
         var answer = JsonNode.Parse(outcome.Text)!;
         Assert.Equal("Revoked", answer["Status"]!.GetValue<string>());
         Assert.Contains("authorize-security-group-ingress", answer.ToJsonString());
-        Assert.Equal(443, aws.Ec2.Rules("sg-0f3c6a1e2b4d58a90").Single().FromPort);
+        Assert.Equal(443, aws.Ec2.Rules(WebServer).Single().FromPort);
     }
 
     internal static async Task AssertUnknownHandlerFailsInitAsync(string? executable)
