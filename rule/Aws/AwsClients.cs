@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.DynamoDBv2;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
@@ -26,15 +27,23 @@ public static class AwsClients
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonEC2Config();
-        Configure(config, options);
+        Configure(config, options, ServiceDescription.Ec2);
         return new AmazonEC2Client(options.ResolveCredentials(), config);
+    }
+
+    public static IAmazonDynamoDB DynamoDb(AwsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonDynamoDBConfig();
+        Configure(config, options, ServiceDescription.DynamoDb);
+        return new AmazonDynamoDBClient(options.ResolveCredentials(), config);
     }
 
     public static IAmazonSimpleSystemsManagement Ssm(AwsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSimpleSystemsManagementConfig();
-        Configure(config, options);
+        Configure(config, options, ServiceDescription.Ssm);
         return new AmazonSimpleSystemsManagementClient(options.ResolveCredentials(), config);
     }
 
@@ -42,7 +51,7 @@ public static class AwsClients
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSecurityTokenServiceConfig();
-        Configure(config, options);
+        Configure(config, options, ServiceDescription.Sts);
         return new AmazonSecurityTokenServiceClient(options.ResolveCredentials(), config);
     }
 
@@ -73,12 +82,20 @@ public static class AwsClients
         return options with { Credentials = new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken) };
     }
 
-    private static void Configure(ClientConfig config, AwsClientOptions options)
+    /// <summary>
+    /// Region and endpoint from one place for every SDK client: the endpoint is resolved as our own clients resolve it
+    /// (<see cref="ServiceEndpoint"/>: explicit URL, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>, <c>AWS_ENDPOINT_URL</c>),
+    /// and an overridden endpoint is always signed for the requested Region. Left to itself the SDK reads the
+    /// variables too, but then signs for the process's default Region, not the one asked for.
+    /// </summary>
+    private static void Configure(ClientConfig config, AwsClientOptions options, ServiceDescription service)
     {
         var region = options.ResolveRegion();
-        if (options.ServiceUrl is { } url)
+        config.IgnoreConfiguredEndpointUrls = true;
+        var endpoint = ServiceEndpoint.Resolve(service, region, options.ServiceUrl, options.Environment);
+        if (endpoint.IsOverride)
         {
-            config.ServiceURL = url.ToString();
+            config.ServiceURL = endpoint.Url.ToString();
             config.AuthenticationRegion = region;
         }
         else

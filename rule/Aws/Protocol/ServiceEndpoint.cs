@@ -8,10 +8,13 @@ namespace SgConfigRule.Aws.Protocol;
 /// </summary>
 public sealed record ServiceEndpoint(Uri Url, string SigningRegion, string SigningName)
 {
+    /// <summary>Whether the URL came from an explicit setting or an <c>AWS_ENDPOINT_URL*</c> variable rather than the Region.</summary>
+    public bool IsOverride { get; init; }
+
     public static ServiceEndpoint Resolve(ServiceDescription service, string region, Uri? explicitUrl,
                                           Func<string, string?> environment)
     {
-        if (explicitUrl is not null) return new ServiceEndpoint(explicitUrl, region, service.SigningName);
+        if (explicitUrl is not null) return new ServiceEndpoint(explicitUrl, region, service.SigningName) { IsOverride = true };
         if (!string.Equals(environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true", StringComparison.OrdinalIgnoreCase))
         {
             var specific = "AWS_ENDPOINT_URL_" + service.ServiceId.ToUpperInvariant().Replace(' ', '_');
@@ -23,7 +26,7 @@ public sealed record ServiceEndpoint(Uri Url, string SigningRegion, string Signi
                 {
                     throw new InvalidOperationException($"{variable}='{value}' is not an http(s) URL");
                 }
-                return new ServiceEndpoint(url, region, service.SigningName);
+                return new ServiceEndpoint(url, region, service.SigningName) { IsOverride = true };
             }
         }
         var dnsSuffix = Amazon.RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix ?? "amazonaws.com";
@@ -42,4 +45,10 @@ public sealed record ServiceDescription(string ServiceId, string EndpointPrefix,
 
     public static ServiceDescription CloudTrail { get; } =
         new("CloudTrail", "cloudtrail", "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101");
+
+    // The services the official SDK clients call: only their ids and endpoint prefixes matter here.
+    public static ServiceDescription Ec2 { get; } = new("EC2", "ec2", "ec2", "");
+    public static ServiceDescription Ssm { get; } = new("SSM", "ssm", "ssm", "AmazonSSM");
+    public static ServiceDescription Sts { get; } = new("STS", "sts", "sts", "");
+    public static ServiceDescription DynamoDb { get; } = new("DynamoDB", "dynamodb", "dynamodb", "DynamoDB_20120810");
 }
