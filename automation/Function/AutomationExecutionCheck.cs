@@ -18,7 +18,7 @@ internal static class AutomationExecutionCheck
     {
         if (request.AutomationExecutionId is not { } id)
         {
-            throw new InvalidOperationException("refused: this deployment acts only for a running remediation document, and the input has no AutomationExecutionId");
+            throw new RequestRefusedException("this deployment acts only for a running remediation document, and the input has no AutomationExecutionId");
         }
         AutomationExecution execution;
         try
@@ -28,22 +28,22 @@ internal static class AutomationExecutionCheck
         }
         catch (AutomationExecutionNotFoundException)
         {
-            throw new InvalidOperationException($"refused: there is no automation execution {id} in account {request.AccountId}");
+            throw new RequestRefusedException($"there is no automation execution {id} in account {request.AccountId}");
         }
         var where = $"automation execution {id} in account {request.AccountId}";
         if (!Running.Contains(execution.AutomationExecutionStatus?.Value ?? ""))
         {
-            throw new InvalidOperationException($"refused: {where} is {execution.AutomationExecutionStatus?.Value ?? "in no state"}, not running");
+            throw new RequestRefusedException($"{where} is {execution.AutomationExecutionStatus?.Value ?? "in no state"}, not running");
         }
         if (expectedDocument is not null && !DocumentMatches(execution.DocumentName, expectedDocument))
         {
-            throw new InvalidOperationException($"refused: {where} runs document {execution.DocumentName}, not {expectedDocument}");
+            throw new RequestRefusedException($"{where} runs document {execution.DocumentName}, not {expectedDocument}");
         }
         Expect(execution, where, "SecurityGroupId", request.SecurityGroupId, null);
         Expect(execution, where, nameof(RevokeRequest.ConfigRuleName), request.ConfigRuleName ?? "", "");
         Expect(execution, where, "RuleParameters", request.RuleParametersText.Trim(), "{}");
         // The Attribute step runs with a fixed mode; the execution's Mode is the one it started with.
-        if (request.Mode != RemediationMode.Attribute) Expect(execution, where, "Mode", request.Mode.ToString(), "Revoke");
+        if (request.Mode != RemediationMode.Attribute) Expect(execution, where, "Mode", request.Mode.ToString(), "DryRun");
     }
 
     /// <summary>A document shared from another account runs under its ARN; compare the name part.</summary>
@@ -57,7 +57,7 @@ internal static class AutomationExecutionCheck
             : documentDefault;
         if (!string.Equals(given?.Trim(), value, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"refused: {where} was started with {parameter} '{given}', not '{value}'");
+            throw new RequestRefusedException($"{where} was started with {parameter} '{given}', not '{value}'");
         }
     }
 }

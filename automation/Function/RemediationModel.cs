@@ -36,6 +36,23 @@ public sealed record RevokedRule
     public required string Display { get; init; }
 
     public Actor? AddedBy { get; init; }
+
+    /// <summary>For a removed rule: how the run knows it was removed (null for rules that were not).</summary>
+    public RevokeEvidence? Evidence { get; init; }
+}
+
+/// <summary>How a run knows that a rule it reports as removed was removed.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RevokeEvidence>))]
+public enum RevokeEvidence
+{
+    /// <summary>EC2's answer to the revoke listed it (<c>RevokedSecurityGroupRules</c>).</summary>
+    Confirmed,
+
+    /// <summary>EC2's answer to the revoke was lost; the rule was asked for and is gone now (or a person removed it at the same moment).</summary>
+    AnswerLost,
+
+    /// <summary>An earlier run removed it and could not finish, or its notice could not be delivered; this notice carries it.</summary>
+    EarlierRun,
 }
 
 /// <summary>Who added (or last changed) a rule, from the CloudTrail record of the call.</summary>
@@ -49,36 +66,6 @@ public sealed record Actor
     public required DateTime EventTime { get; init; }
     public required string EventId { get; init; }
     public required string EventName { get; init; }
-}
-
-/// <summary>How a run ended. Every value except <see cref="Failed"/> is a success for AWS Config.</summary>
-public static class RemediationStatus
-{
-    public const string Revoked = "Revoked";
-    public const string DryRun = "DryRun";
-    public const string NothingToRevoke = "NothingToRevoke";
-    public const string AlreadyRevoked = "AlreadyRevoked";
-    public const string GroupNotFound = "GroupNotFound";
-    public const string Exempt = "Exempt";
-
-    /// <summary>The group does not carry the rule's scope tag (it may have been removed since the evaluation). Nothing was changed.</summary>
-    public const string OutOfScope = "OutOfScope";
-
-    /// <summary>
-    /// The group carries the exemption tag, but the exemption is expired or malformed — and IAM denies revoking groups
-    /// with that tag (the deployment's protection): people must renew or remove the tag. Nothing was changed.
-    /// </summary>
-    public const string BlockedByExemptionTag = "BlockedByExemptionTag";
-    /// <summary>
-    /// The loop guard stopped revoking: the rules in <see cref="RemediationOutcome.Guarded"/> were revoked the maximum
-    /// number of times in the window and came back each time. People are told once; the group stays non-compliant.
-    /// </summary>
-    public const string LoopGuardTripped = "LoopGuardTripped";
-
-    /// <summary>The loop guard still spares the same rules, and people were already told: nothing changed, nothing published.</summary>
-    public const string LoopGuardHolding = "LoopGuardHolding";
-    public const string Attributed = "Attributed";
-    public const string Failed = "Failed";
 }
 
 /// <summary>Whether the actors of the revoked rules are known.</summary>
@@ -98,7 +85,19 @@ public static class AttributionStatus
 /// </summary>
 public sealed record RemediationOutcome
 {
-    public required string Status { get; init; }
+    public required RemediationStatus Status { get; init; }
+
+    /// <summary>Whether the document publishes this outcome (without <c>NotifyUnchanged</c>): see <see cref="RemediationStatusFacts"/>.</summary>
+    public bool Publish => Status.Publish || Revoked.Count > 0;
+
+    /// <summary>This invocation's id in the ledger (every invocation gets a new one).</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>
+    /// The ledger runs whose removals this notice announces (this run's and any earlier ones it carries): if the notice
+    /// cannot be published, the document hands these back (<c>Mode: NoticeUndelivered</c>) so the next run announces them.
+    /// </summary>
+    public IReadOnlyList<string> NoticeRuns { get; init; } = [];
     public required string Mode { get; init; }
     public required string SecurityGroupId { get; init; }
     public string? GroupName { get; init; }
@@ -142,6 +141,7 @@ public sealed record RemediationOutcome
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RemediationOutcome))]
 [JsonSerializable(typeof(List<RevokedRule>))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(MachineMessage))]
 internal sealed partial class RemediationJsonContext : JsonSerializerContext;
 
@@ -149,7 +149,7 @@ internal sealed partial class RemediationJsonContext : JsonSerializerContext;
 internal sealed record MachineMessage
 {
     public string Version { get; init; } = "1";
-    public required string Status { get; init; }
+    public required RemediationStatus Status { get; init; }
     public required string Mode { get; init; }
     public required string SecurityGroupId { get; init; }
     public string? GroupName { get; init; }
@@ -167,5 +167,8 @@ internal sealed record MachineMessage
     public string? CloudTrailUrl { get; init; }
     public string? RestoreCommand { get; init; }
     public string? AutomationExecutionId { get; init; }
+
+    /// <summary>The notice's identity: the same removal announced twice (a publish retried after a lost answer) carries the same id.</summary>
+    public string? RunId { get; init; }
     public string? Error { get; init; }
 }

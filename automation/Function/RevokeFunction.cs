@@ -7,6 +7,8 @@ using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Live;
 using SgConfigRule.Policy.Parameters;
 using SgConfigRule.Remediation.Attribution;
+using SgConfigRule.Remediation.Execution;
+using SgConfigRule.Remediation.Ledger;
 using SgConfigRule.Remediation.Notification;
 
 namespace SgConfigRule.Remediation;
@@ -14,13 +16,15 @@ namespace SgConfigRule.Remediation;
 /// <summary>
 /// The revoke function the SSM document invokes (DESIGN §5). Lambda handler string:
 /// <c>SgConfigRule.Remediation::SgConfigRule.Remediation.RevokeFunction::HandleAsync</c>.
-/// <para>It always answers with a <see cref="RemediationOutcome"/> — including for bad input and failed AWS calls
-/// (<c>Status: Failed</c>, with the error) — so the document can notify before it fails the automation. Nothing to
-/// revoke, a rule already gone, a deleted group or an exempt group are successes with a status that says which:
-/// a failure there would only create Config remediation exceptions.</para>
+/// <para>It answers with a <see cref="RemediationOutcome"/> for every run that ends as designed — including bad input,
+/// refusals and AWS calls that kept failing (<c>Status: Failed</c>, with the error) — so the document can notify before
+/// it fails the automation. Nothing to revoke, a rule already gone, a deleted group or an exempt group are successes
+/// with a status that says which: a failure there would only create Config remediation exceptions. Anything else is a
+/// bug and escapes (Lambda reports it; the document's failure path tells people).</para>
 /// </summary>
 public sealed class RevokeFunction
 {
+    private static readonly InMemoryLedger ProcessLedger = new();
     private readonly RemediationRuntime runtime;
 
     public RevokeFunction() : this(RemediationRuntime.FromEnvironment()) { }
@@ -40,6 +44,7 @@ public sealed class RevokeFunction
     {
         var watch = Stopwatch.StartNew();
         var now = runtime.Time.GetUtcNow().UtcDateTime;
+        var runId = runtime.NewRunId();
         RevokeRequest request;
         try
         {
@@ -49,21 +54,25 @@ public sealed class RevokeFunction
         catch (Exception e) when (e is JsonException or RevokeInputException)
         {
             var groupId = TryGroupId(inputJson) ?? "(unknown group)";
-            var failed = Failure(groupId, "Unknown", null, null, null, now, $"invalid input: {e.Message}");
+            var failed = Failure(groupId, "Unknown", null, null, null, now, $"invalid input: {e.Message}") with { RunId = runId };
             Log(failed, watch.Elapsed);
-            return NotificationWriter.Complete(failed, SgConfigRule.Policy.Parameters.PolicyParameters.Default);
+            return NotificationWriter.Complete(failed, PolicyParameters.Default);
         }
 
+        // One budget for everything the run does, the SDK's own retries included: it ends in time to answer.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(runtime.TimeBudget);
         RemediationOutcome outcome;
         var policy = request.Parameters;
         try
         {
-            (outcome, policy) = await RunAsync(request, now, cancellationToken).ConfigureAwait(false);
+            (outcome, policy) = await RunAsync(request, now, runId, watch, budget.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRunFailure(e, cancellationToken))
         {
             outcome = Failure(request.SecurityGroupId, request.Mode.ToString(), request.AccountId, Region(request), request.AutomationExecutionId, now,
-                Describe(e));
+                e is OperationCanceledException ? $"the run did not finish within its time budget of {runtime.TimeBudget.TotalSeconds:0} s; nothing was revoked" : RemediationRun.Describe(e))
+                with { RunId = runId };
         }
         var completed = NotificationWriter.Complete(outcome, policy);
         Log(completed, watch.Elapsed);
@@ -71,18 +80,23 @@ public sealed class RevokeFunction
     }
 
     /// <summary>
-    /// What ends a run as <c>Failed</c> (the document notifies, then fails so AWS Config retries): AWS calls that kept
-    /// failing — the EC2 SDK reports its timeouts as <see cref="TimeoutException"/> or a cancellation nobody asked for
-    /// — refusals, and input that could not be read.
+    /// What ends a run as <c>Failed</c> by design: refusals and unreadable policies (<see cref="RemediationException"/>),
+    /// AWS calls that kept failing or ran out of time — the EC2 SDK reports its timeouts as <see cref="TimeoutException"/>
+    /// or a cancellation nobody outside asked for — and input that could not be read.
     /// </summary>
     private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
-        e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
-            or InvalidOperationException or TimeoutException or SgConfigRule.Policy.Parsing.InputException
+        e is RemediationException or AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
+            or HttpRequestException or TimeoutException or SgConfigRule.Policy.Parsing.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, CancellationToken cancellationToken)
+    private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, string runId, Stopwatch watch,
+                                                                       CancellationToken cancellationToken)
     {
         var region = Region(request);
+        if (request.Mode == RemediationMode.Revoke && runtime.ModeCeiling != RemediationMode.Revoke)
+        {
+            throw new RequestRefusedException($"this function is deployed in {runtime.ModeCeiling} mode and does not revoke; the request asked for Revoke");
+        }
         var aws = await AccountOptionsAsync(request, region, cancellationToken).ConfigureAwait(false);
         var cloudTrailUrl = CloudTrailUrl(region, request.SecurityGroupId);
         var policy = request.Parameters;
@@ -91,12 +105,13 @@ public sealed class RevokeFunction
             using var ssm = AwsClients.Ssm(aws);
             await AutomationExecutionCheck.VerifyAsync(ssm, request, runtime.RemediationDocumentName, cancellationToken).ConfigureAwait(false);
         }
+        var baseOutcome = Outcome(request, region, now, cloudTrailUrl) with { RunId = runId };
 
         if (request.Mode == RemediationMode.Attribute)
         {
             var (attributed, status, lookupProblem) = await CloudTrailAttribution.AttributeAsync(AwsClients.CloudTrail(aws), request.SecurityGroupId,
-                request.RevokedRules, now, runtime.AttributionBudget, cancellationToken).ConfigureAwait(false);
-            return (Outcome(request, region, now, cloudTrailUrl) with
+                request.RevokedRules, now, AttributionBudget(watch), cancellationToken).ConfigureAwait(false);
+            return (baseOutcome with
             {
                 Status = RemediationStatus.Attributed,
                 Revoked = attributed,
@@ -107,10 +122,23 @@ public sealed class RevokeFunction
             }, policy);
         }
 
+        var ledger = Ledger();
+        var key = new LedgerKey(request.AccountId, region, request.SecurityGroupId);
+        if (request.Mode == RemediationMode.NoticeUndelivered)
+        {
+            var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
+            await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(request.NoticeRuns, now), now, cancellationToken).ConfigureAwait(false);
+            return (baseOutcome with
+            {
+                Status = RemediationStatus.NoticeKept,
+                Note = $"The notice of {string.Join(", ", request.NoticeRuns)} could not be published; the next run for this group announces its removals.",
+            }, policy);
+        }
+
         if (runtime.ConfigRuleName is { } pinned && request.ConfigRuleName != pinned)
         {
-            throw new InvalidOperationException(
-                $"refused: this deployment takes the policy only from the AWS Config rule {pinned}, and the input names {(request.ConfigRuleName is null ? "no rule" : $"the rule {request.ConfigRuleName}")}");
+            throw new RequestRefusedException(
+                $"this deployment takes the policy only from the AWS Config rule {pinned}, and the input names {(request.ConfigRuleName is null ? "no rule" : $"the rule {request.ConfigRuleName}")}");
         }
         if (request.ConfigRuleName is { } ruleName)
         {
@@ -118,50 +146,75 @@ public sealed class RevokeFunction
         }
 
         using var ec2 = AwsClients.Ec2(aws);
+        // The revoke itself is never retried by the SDK: a retry after a lost answer would hide that the first one worked.
+        using var ec2Once = AwsClients.Ec2(aws with { Retry = aws.Retry with { MaxAttempts = 1 } });
         using var prefixLists = new PrefixListCache(() => ec2);
-        var result = await new Revocation(ec2, policy, prefixLists, runtime.Time, runtime.ExemptionTagProtectedByIam, request.LoopGuard)
-            .RunAsync(request.SecurityGroupId, region, request.Mode == RemediationMode.DryRun, cancellationToken).ConfigureAwait(false);
+        var settings = new RunSettings(runId, request.AutomationExecutionId, key, policy, request.Mode == RemediationMode.DryRun,
+            runtime.ExemptionTagProtectedByIam, request.LoopGuard, new DateTimeOffset(now) + runtime.TimeBudget - runtime.PostRevokeReserve);
+        var result = await new RemediationRun(ec2, new Ec2Revoker(ec2Once), ledger, prefixLists, runtime.Time, settings)
+            .RunAsync(cancellationToken).ConfigureAwait(false);
 
         // Who added them: for the rules removed (or that would be), and for those the loop guard spared - whoever keeps
-        // re-adding a rule is what people need to know.
-        List<RevokedRule> concerned = [.. result.Revoked, .. result.WouldRevoke, .. result.Guarded];
+        // re-adding a rule is what people need to know. Rules carried from an earlier run may already say.
+        List<RevokedRule> concerned = [.. result.Revoked.Where(r => r.AddedBy is null), .. result.WouldRevoke, .. result.Guarded];
         var attribution = ((IReadOnlyList<RevokedRule>)concerned, AttributionStatus.NotNeeded, (string?)null);
         if (concerned.Count > 0)
         {
-            attribution = await CloudTrailAttribution.AttributeAsync(AwsClients.CloudTrail(aws), request.SecurityGroupId, concerned, now,
-                runtime.AttributionBudget, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                attribution = await CloudTrailAttribution.AttributeAsync(AwsClients.CloudTrail(aws), request.SecurityGroupId, concerned, now,
+                    AttributionBudget(watch), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or AwsRequestException)
+            {
+                // Out of time: the removals must still be reported; who added them can wait for the follow-up.
+                attribution = (concerned, AttributionStatus.Unavailable, $"CloudTrail was not searched: {e.Message}");
+            }
         }
         var (rules, attributionStatus, problem) = attribution;
         IReadOnlyList<RevokedRule> Attributed(IReadOnlyList<RevokedRule> subset) =>
-            [.. subset.Select(r => rules.FirstOrDefault(a => a.RuleId == r.RuleId) ?? r)];
+            [.. subset.Select(r => r.AddedBy is not null ? r : rules.FirstOrDefault(a => a.RuleId == r.RuleId && RuleContent.SameContent(a, r)) is { } a ? r with { AddedBy = a.AddedBy } : r)];
         var revoked = Attributed(result.Revoked);
-        var wouldRevoke = Attributed(result.WouldRevoke);
-        var guarded = Attributed(result.Guarded);
-        return (Outcome(request, region, now, cloudTrailUrl) with
+        var ownRevokes = result.Revoked.Any(r => r.Evidence != RevokeEvidence.EarlierRun);
+        return (baseOutcome with
         {
             Status = result.Status,
             AccountId = request.AccountId ?? result.Group?.OwnerId,
             GroupName = result.Group?.GroupName,
             VpcId = result.Group?.VpcId,
             Revoked = revoked,
-            WouldRevoke = wouldRevoke,
+            WouldRevoke = Attributed(result.WouldRevoke),
             Skipped = result.Skipped,
-            Remaining = [.. result.Remaining.Where(r => !result.Guarded.Any(g => g.RuleId == r.RuleId))],
-            Guarded = guarded,
-            Note = Join(result.Note, problem),
+            Remaining = result.Remaining,
+            Guarded = Attributed(result.Guarded),
+            Note = Join(result.Note, problem, runtime.Ledger is not null || runtime.LedgerTable is not null || request.Mode == RemediationMode.DryRun ? null
+                : "No ledger table is configured: this run's removals are not kept for a retry, and the loop guard counts only within this process."),
+            Error = result.Error,
             Attribution = attributionStatus,
             // The follow-up looks up the removed rules only.
             AttributionPending = revoked.Count > 0 && attributionStatus is AttributionStatus.NotYetAvailable or AttributionStatus.Partial,
             RestoreCommand = RestoreCommand.For(request.SecurityGroupId, region, revoked),
             RevokedRules = JsonSerializer.Serialize(revoked.ToList(), RemediationJsonContext.Default.ListRevokedRule),
+            NoticeRuns = [.. result.NoticeRuns, .. ownRevokes ? [runId] : Array.Empty<string>()],
         }, policy);
     }
+
+    /// <summary>CloudTrail is asked only while there is time left to answer.</summary>
+    private TimeSpan AttributionBudget(Stopwatch watch)
+    {
+        var left = runtime.TimeBudget - watch.Elapsed - TimeSpan.FromSeconds(1);
+        return left < runtime.AttributionBudget ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : runtime.AttributionBudget;
+    }
+
+    /// <summary>The ledger lives in the function's own account and Region, written with its own role — never a member account's.</summary>
+    private IRemediationLedger Ledger() =>
+        runtime.Ledger ?? (runtime.LedgerTable is { } table ? new DynamoDbLedger(AwsClients.DynamoDb(runtime.Aws), table) : ProcessLedger);
 
     private async Task<AwsClientOptions> AccountOptionsAsync(RevokeRequest request, string region, CancellationToken cancellationToken)
     {
         var options = runtime.Aws with { Region = region };
         if (request.Parameters.ExecutionRoleName is not { } roleName) return options;
-        if (request.AccountId is null) throw new InvalidOperationException("executionRoleName is set but the input has no AccountId");
+        if (request.AccountId is null) throw new RequestRefusedException("executionRoleName is set but the input has no AccountId");
         var partition = RegionEndpoint.GetBySystemName(region).PartitionName ?? "aws";
         return await AwsClients.AssumeRoleAsync(options, $"arn:{partition}:iam::{request.AccountId}:role/{roleName}",
             $"sg-config-rule-remediation-{request.AccountId}", cancellationToken).ConfigureAwait(false);
@@ -211,13 +264,8 @@ public sealed class RevokeFunction
         return $"https://{region}.{domain}/cloudtrail/home?region={region}#/events?ResourceName={Uri.EscapeDataString(groupId)}";
     }
 
-    private static string Describe(Exception e) => e switch
-    {
-        Amazon.Runtime.AmazonServiceException aws => $"{aws.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)} error {aws.ErrorCode} (HTTP {(int)aws.StatusCode}): {aws.Message}",
-        _ => e.Message,
-    };
-
-    private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a} {b}";
+    private static string? Join(params string?[] notes) =>
+        notes.Where(n => n is not null).ToList() is { Count: > 0 } present ? string.Join(" ", present) : null;
 
     private static string? TryGroupId(ReadOnlyMemory<byte> input)
     {
@@ -240,15 +288,18 @@ public sealed class RevokeFunction
         {
             json.WriteStartObject();
             json.WriteString("time", runtime.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WriteString("level", outcome.Status == RemediationStatus.Failed ? "error" : "info");
+            json.WriteString("level", outcome.Status == RemediationStatus.Failed || outcome.Error is not null ? "error" : "info");
             json.WriteString("event", "remediation");
+            json.WriteString("runId", outcome.RunId);
             json.WriteString("securityGroupId", outcome.SecurityGroupId);
             json.WriteString("mode", outcome.Mode);
-            json.WriteString("status", outcome.Status);
+            json.WriteString("status", outcome.Status.ToString());
             json.WriteNumber("revoked", outcome.Revoked.Count);
             json.WriteNumber("wouldRevoke", outcome.WouldRevoke.Count);
             json.WriteNumber("remaining", outcome.Remaining.Count);
             json.WriteNumber("guarded", outcome.Guarded.Count);
+            // Every removal is in the log too, with its restore command: a last trace if no notice gets through.
+            if (outcome.RestoreCommand is not null && outcome.Revoked.Count > 0) json.WriteString("restoreCommand", outcome.RestoreCommand);
             if (outcome.Note is not null) json.WriteString("note", outcome.Note);
             json.WriteString("attribution", outcome.Attribution);
             if (outcome.Error is not null) json.WriteString("error", outcome.Error);
@@ -257,50 +308,4 @@ public sealed class RevokeFunction
         }
         runtime.Log.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
-}
-
-/// <summary>What the function runs with: AWS client options, the clock, where logs go, and how long attribution may take.</summary>
-public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time, TextWriter Log)
-{
-    public TimeSpan AttributionBudget { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The deployment denies revoking groups that carry the exemption tag (set by the template as an environment variable).</summary>
-    public bool ExemptionTagProtectedByIam { get; init; }
-
-    public const string ExemptionTagProtectedVariable = "SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM";
-
-    /// <summary>
-    /// Organization deployments: act only for a running execution of the remediation document in the target account
-    /// (see <see cref="AutomationExecutionCheck"/>), because any account of the organization may invoke the function.
-    /// </summary>
-    public bool RequireAutomationExecution { get; init; }
-
-    /// <summary>With <see cref="RequireAutomationExecution"/>: the document the execution must run (null: any).</summary>
-    public string? RemediationDocumentName { get; init; }
-
-    /// <summary>
-    /// Deployments pin the Config rule the policy comes from: a request must name it (Revoke and DryRun), so nobody who
-    /// can start the document or invoke the function can hand it a policy of their own. Null: any rule, or RuleParameters.
-    /// </summary>
-    public string? ConfigRuleName { get; init; }
-
-    /// <summary>Organization deployments: the rule must be one a conformance pack deployed (members cannot create or edit those).</summary>
-    public bool RequireConformancePackRule { get; init; }
-
-    public const string ConfigRuleNameVariable = "SGCR_CONFIG_RULE_NAME";
-    public const string RequireConformancePackRuleVariable = "SGCR_REQUIRE_CONFORMANCE_PACK_RULE";
-
-    public const string RequireAutomationExecutionVariable = "SGCR_REQUIRE_AUTOMATION_EXECUTION";
-    public const string RemediationDocumentVariable = "SGCR_REMEDIATION_DOCUMENT";
-
-    public static RemediationRuntime FromEnvironment() => new(new AwsClientOptions(), TimeProvider.System, Console.Out)
-    {
-        ExemptionTagProtectedByIam = IsTrue(Environment.GetEnvironmentVariable(ExemptionTagProtectedVariable)),
-        RequireAutomationExecution = IsTrue(Environment.GetEnvironmentVariable(RequireAutomationExecutionVariable)),
-        RemediationDocumentName = Environment.GetEnvironmentVariable(RemediationDocumentVariable) is { Length: > 0 } name ? name : null,
-        ConfigRuleName = Environment.GetEnvironmentVariable(ConfigRuleNameVariable) is { Length: > 0 } rule ? rule : null,
-        RequireConformancePackRule = IsTrue(Environment.GetEnvironmentVariable(RequireConformancePackRuleVariable)),
-    };
-
-    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 }

@@ -15,6 +15,12 @@ public enum RemediationMode
 
     /// <summary>Look the actor of already revoked rules up again in CloudTrail (the document's late attribution step).</summary>
     Attribute,
+
+    /// <summary>
+    /// The document could not publish a notice: keep its removals (<c>NoticeRuns</c>) in the ledger for the next run of
+    /// the group to announce.
+    /// </summary>
+    NoticeUndelivered,
 }
 
 /// <summary>
@@ -38,6 +44,9 @@ public sealed partial record RevokeRequest(
     /// </summary>
     public string? ConfigRuleName { get; init; }
 
+    /// <summary>For <see cref="RemediationMode.NoticeUndelivered"/>: the ledger runs whose notice could not be published.</summary>
+    public IReadOnlyList<string> NoticeRuns { get; init; } = [];
+
     /// <summary>The loop guard (inputs <c>LoopGuardMaxRevokes</c>, <c>LoopGuardWindowHours</c>; 0 revokes turns it off).</summary>
     public LoopGuardSettings LoopGuard { get; init; } = LoopGuardSettings.Default;
 
@@ -50,7 +59,7 @@ public sealed partial record RevokeRequest(
         var modeText = Text(input, "Mode") ?? "Revoke";
         if (!Enum.TryParse<RemediationMode>(modeText, ignoreCase: false, out var mode) || !Enum.IsDefined(mode))
         {
-            throw new RevokeInputException("Mode", $"'{modeText}' is not one of Revoke, DryRun, Attribute");
+            throw new RevokeInputException("Mode", $"'{modeText}' is not one of Revoke, DryRun, Attribute, NoticeUndelivered");
         }
 
         var parametersText = "{}";
@@ -89,6 +98,21 @@ public sealed partial record RevokeRequest(
         }
         if (mode == RemediationMode.Attribute && revoked.Count == 0) throw new RevokeInputException(nameof(RevokedRules), "is required for Mode Attribute");
 
+        var noticeRuns = new List<string>();
+        if (input.TryGetProperty(nameof(NoticeRuns), out var runs) && runs.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                var list = runs.ValueKind == JsonValueKind.String ? JsonDocument.Parse(runs.GetString()!).RootElement.Clone() : runs;
+                noticeRuns.AddRange((list.Deserialize(RemediationJsonContext.Default.ListString) ?? []).Where(id => id is { Length: > 0 and <= 64 }));
+            }
+            catch (JsonException e)
+            {
+                throw new RevokeInputException(nameof(NoticeRuns), $"is not a list of run ids: {e.Message}");
+            }
+        }
+        if (mode == RemediationMode.NoticeUndelivered && noticeRuns.Count == 0) throw new RevokeInputException(nameof(NoticeRuns), "is required for Mode NoticeUndelivered");
+
         var ruleName = Text(input, nameof(ConfigRuleName));
         if (ruleName is not null)
         {
@@ -104,7 +128,7 @@ public sealed partial record RevokeRequest(
             Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
 
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
-            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard };
+            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, NoticeRuns = noticeRuns };
     }
 
     /// <summary>A whole number given as a JSON number or a string (the document passes strings); absent or empty: the default.</summary>

@@ -31,7 +31,7 @@ internal static class RulePolicySource
         }
         catch (ParameterException e)
         {
-            throw new InvalidOperationException($"the InputParameters of AWS Config rule {rule.ConfigRuleName}: {e.Message}", e);
+            throw new PolicySourceException($"the InputParameters of AWS Config rule {rule.ConfigRuleName}: {e.Message}", e);
         }
     }
 
@@ -50,8 +50,8 @@ internal static class RulePolicySource
         return deployed.Count switch
         {
             1 => deployed[0],
-            0 => throw new InvalidOperationException($"there is no AWS Config rule {prefix}* deployed by a conformance pack in this account and Region"),
-            _ => throw new InvalidOperationException(
+            0 => throw new PolicySourceException($"there is no AWS Config rule {prefix}* deployed by a conformance pack in this account and Region"),
+            _ => throw new PolicySourceException(
                 $"several conformance packs deploy rule {ruleName} ({string.Join(", ", deployed.Select(r => r.ConfigRuleName))}); remove the extra pack"),
         };
     }
@@ -63,7 +63,7 @@ internal static class RulePolicySource
             var response = await config.DescribeConfigRulesAsync(new DescribeConfigRulesRequest { ConfigRuleNames = [ruleName] }, cancellationToken)
                 .ConfigureAwait(false);
             return response.ConfigRules.SingleOrDefault(r => r.ConfigRuleName == ruleName)
-                ?? throw new InvalidOperationException($"DescribeConfigRules did not return rule {ruleName}");
+                ?? throw new PolicySourceException($"DescribeConfigRules did not return rule {ruleName}");
         }
         catch (AwsServiceException e) when (e.ErrorCode == "NoSuchConfigRuleException")
         {
@@ -76,8 +76,8 @@ internal static class RulePolicySource
             return deployed.Count switch
             {
                 1 => deployed[0],
-                0 => throw new InvalidOperationException($"there is no AWS Config rule {ruleName} (nor {prefix}*) in this account and Region"),
-                _ => throw new InvalidOperationException(
+                0 => throw new PolicySourceException($"there is no AWS Config rule {ruleName} (nor {prefix}*) in this account and Region"),
+                _ => throw new PolicySourceException(
                     $"several conformance packs deploy rule {ruleName} ({string.Join(", ", deployed.Select(r => r.ConfigRuleName))}): name the rule exactly"),
             };
         }

@@ -90,7 +90,14 @@ public static class InvokeCommand
         try
         {
             payload = ReadEvent(payloadFile, terminal);
-            function = new SgConfigRule.Remediation.RevokeFunction(new SgConfigRule.Remediation.RemediationRuntime(CliAws.Options(region, profile), TimeProvider.System, terminal.Error));
+            CheckRegion(payload, region);
+            // The person at the terminal is the deployer here: the payload's Mode is what they ask for. A ledger table
+            // (SGCR_LEDGER_TABLE) shares the deployed function's memory; without one it lives for this run.
+            function = new SgConfigRule.Remediation.RevokeFunction(new SgConfigRule.Remediation.RemediationRuntime(CliAws.Options(region, profile), TimeProvider.System, terminal.Error)
+            {
+                ModeCeiling = SgConfigRule.Remediation.RemediationMode.Revoke,
+                LedgerTable = Environment.GetEnvironmentVariable(SgConfigRule.Remediation.RemediationRuntime.LedgerTableVariable) is { Length: > 0 } table ? table : null,
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliUsageException)
         {
@@ -102,6 +109,24 @@ public static class InvokeCommand
         if (outcome.Status != SgConfigRule.Remediation.RemediationStatus.Failed) return ExitCodes.Clean;
         terminal.Error.WriteLine($"error: the remediation failed: {outcome.Error}");
         return InvocationFailed;
+    }
+
+    /// <summary>The payload's Region is where the function acts; a different --region would sign for one Region and act in another.</summary>
+    private static void CheckRegion(byte[] payload, string? region)
+    {
+        if (region is null) return;
+        try
+        {
+            if (JsonNode.Parse(payload) is JsonObject node && node["Region"] is JsonValue value && value.TryGetValue<string>(out var named)
+                && named.Length > 0 && named != region)
+            {
+                throw new CliUsageException($"the payload names Region {named} and --region says {region}: give one Region");
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // The function reports malformed input itself, naming the field.
+        }
     }
 
     private static byte[] ReadEvent(string eventFile, Terminal terminal)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using SgConfigRule.Aws;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parsing;
 using PolicyGroup = SgConfigRule.Policy.Model.SecurityGroup;
@@ -21,19 +22,16 @@ public static class LiveAccount
                                                                   [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ec2);
-        string? next = null;
-        do
+        var request = new DescribeSecurityGroupsRequest { MaxResults = GroupsPerPage };
+        await foreach (var page in ec2.DescribeSecurityGroupsPages(request, cancellationToken).ConfigureAwait(false))
         {
-            var page = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { MaxResults = GroupsPerPage, NextToken = next }, cancellationToken).ConfigureAwait(false);
             var groups = page.SecurityGroups ?? [];
             var rules = await RulesOfAsync(ec2, groups.Select(g => g.GroupId).ToList(), cancellationToken).ConfigureAwait(false);
             foreach (var group in groups)
             {
                 yield return Convert(group, rules, region);
             }
-            next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
     }
 
     /// <summary>One group as it is now, or null when it does not exist (any more).</summary>
@@ -69,24 +67,24 @@ public static class LiveAccount
         }
     }
 
+    /// <summary>The inbound rules of one group as they are now (the remediation's re-read after a revoke).</summary>
+    public static async Task<IReadOnlyList<IngressRule>> ReadIngressAsync(IAmazonEC2 ec2, string groupId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ec2);
+        var rules = await RulesOfAsync(ec2, [groupId], cancellationToken).ConfigureAwait(false);
+        return [.. rules[groupId].Select(Ec2GroupConversion.ToIngressRule).OfType<IngressRule>()];
+    }
+
     private static async Task<ILookup<string, SecurityGroupRule>> RulesOfAsync(IAmazonEC2 ec2, List<string> groupIds, CancellationToken cancellationToken)
     {
         var rules = new List<SecurityGroupRule>();
         foreach (var chunk in groupIds.Chunk(GroupIdsPerRuleFilter))
         {
-            string? next = null;
-            do
+            var request = new DescribeSecurityGroupRulesRequest { Filters = [new Filter("group-id", [.. chunk])], MaxResults = 1000 };
+            await foreach (var page in ec2.DescribeSecurityGroupRulesPages(request, cancellationToken).ConfigureAwait(false))
             {
-                var page = await ec2.DescribeSecurityGroupRulesAsync(new DescribeSecurityGroupRulesRequest
-                {
-                    Filters = [new Filter("group-id", [.. chunk])],
-                    MaxResults = 1000,
-                    NextToken = next,
-                }, cancellationToken).ConfigureAwait(false);
                 rules.AddRange(page.SecurityGroupRules ?? []);
-                next = page.NextToken;
             }
-            while (!string.IsNullOrEmpty(next));
         }
         return rules.ToLookup(r => r.GroupId, StringComparer.Ordinal);
     }

@@ -1,5 +1,6 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using SgConfigRule.Aws;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
 using PrefixList = SgConfigRule.Policy.Model.PrefixList;
@@ -55,22 +56,15 @@ public static class PrefixLists
     private static async Task<List<Cidr>?> ReadEntriesAsync(IAmazonEC2 ec2, string prefixListId, CancellationToken cancellationToken)
     {
         var entries = new List<Cidr>();
-        string? next = null;
-        do
+        var request = new GetManagedPrefixListEntriesRequest { PrefixListId = prefixListId };
+        await foreach (var page in ec2.GetManagedPrefixListEntriesPages(request, cancellationToken).ConfigureAwait(false))
         {
-            var page = await ec2.GetManagedPrefixListEntriesAsync(new GetManagedPrefixListEntriesRequest
-            {
-                PrefixListId = prefixListId,
-                NextToken = next,
-            }, cancellationToken).ConfigureAwait(false);
             foreach (var entry in page.Entries ?? [])
             {
                 if (!Cidr.TryParse(entry.Cidr, out var cidr, out _)) return null;
                 entries.Add(cidr);
             }
-            next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
         return entries;
     }
 

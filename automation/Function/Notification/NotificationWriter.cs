@@ -28,6 +28,12 @@ public static class NotificationWriter
     public static RemediationOutcome Complete(RemediationOutcome outcome, PolicyParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        // Errors and notes can quote endpoints (an HTML error page) or people (tag values): one plain line each.
+        outcome = outcome with
+        {
+            Error = outcome.Error is null ? null : PlainText.OneLine(outcome.Error),
+            Note = outcome.Note is null ? null : PlainText.OneLine(outcome.Note, 2000),
+        };
         var subject = Subject(outcome);
         var text = Body(outcome, parameters);
         var machine = new MachineMessage
@@ -50,6 +56,7 @@ public static class NotificationWriter
             CloudTrailUrl = outcome.CloudTrailUrl,
             RestoreCommand = outcome.RestoreCommand,
             AutomationExecutionId = outcome.AutomationExecutionId,
+            RunId = outcome.RunId,
             Error = outcome.Error,
         };
         var json = JsonSerializer.Serialize(machine, MachineJson);
@@ -86,17 +93,13 @@ public static class NotificationWriter
         return $"{core} ({(name.Length <= room ? name : string.Concat(name.AsSpan(0, room - 3), "..."))})";
     }
 
-    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) || IsBidiControl(c) ? ' ' : c)]);
+    private static string Clean(string text) => PlainText.Line(text);
 
-    private static bool IsBidiControl(char c) => c is '\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069';
-
-    /// <summary>Like <see cref="Clean"/> for a body: line breaks stay, every other control character (and bidi overrides) becomes a space.</summary>
-    private static string Sanitize(string text) =>
-        new([.. text.Select(c => (char.IsControl(c) && c != '\n') || IsBidiControl(c) ? ' ' : c)]);
+    private static string Sanitize(string text) => PlainText.Lines(text);
 
     private static string Count(int n) => n == 1 ? "1 inbound rule" : $"{n} inbound rules";
 
-    private static string Reason(string status) => status switch
+    private static string Reason(RemediationStatus status) => status switch
     {
         RemediationStatus.NothingToRevoke => "nothing disallowed",
         RemediationStatus.AlreadyRevoked => "already removed",
@@ -105,7 +108,8 @@ public static class NotificationWriter
         RemediationStatus.OutOfScope => "outside the rule's scope",
         RemediationStatus.BlockedByExemptionTag => "exemption tag expired, revoke denied",
         RemediationStatus.LoopGuardHolding => "loop guard holding",
-        _ => status,
+        RemediationStatus.NoticeKept => "notice kept for the next run",
+        _ => status.ToString(),
     };
 
     private static string Body(RemediationOutcome o, PolicyParameters parameters)
@@ -145,7 +149,7 @@ public static class NotificationWriter
         if (o.Guarded.Count > 0)
         {
             Rules(text, "Left in place by the loop guard (they keep coming back):", o.Guarded);
-            text.AppendLine($"Find and fix what re-adds them (the \"added by\" lines say who). To let {Product} revoke them again now, remove the tag {LoopGuardState.TagKey} from the group; otherwise it starts over when the window ends.");
+            text.AppendLine($"Find and fix what re-adds them (the \"added by\" lines say who). {Product} starts revoking them again when the window ends; to reset the loop guard sooner, delete this group's item from the remediation ledger table (docs/remediation.md).");
             text.AppendLine();
         }
 
@@ -166,6 +170,7 @@ public static class NotificationWriter
             text.AppendLine();
         }
         if (o.AutomationExecutionId is not null) Field(text, "Automation execution", o.AutomationExecutionId);
+        if (o.RunId is not null) Field(text, "Notice", o.RunId);
         // Group names, descriptions and tag values come from people: no control character of theirs reaches the mail.
         return Sanitize(text.ToString().TrimEnd()) + Environment.NewLine;
     }
@@ -185,6 +190,14 @@ public static class NotificationWriter
             text.AppendLine(CultureInfo.InvariantCulture, $"  {i + 1}. {Clean(rule.Display)} - {Clean(rule.Reason)}");
             var detail = $"     rule {rule.RuleId}" + (string.IsNullOrEmpty(rule.Description) ? "" : $", description \"{Clean(rule.Description)}\"");
             text.AppendLine(detail);
+            if (rule.Evidence == RevokeEvidence.AnswerLost)
+            {
+                text.AppendLine("     EC2's answer to the revoke was lost; the rule is gone (removed by this run, or by someone at the same moment)");
+            }
+            else if (rule.Evidence == RevokeEvidence.EarlierRun)
+            {
+                text.AppendLine("     removed by an earlier run whose notice did not go out");
+            }
             if (rule.AddedBy is { } actor)
             {
                 var from = actor.SourceIpAddress is null ? "" : $" from {actor.SourceIpAddress}";

@@ -21,4 +21,12 @@ public static class ConfigServicePaginators
         return TokenPaginator.Pages("DescribeConfigRules", request, config.DescribeConfigRulesAsync, r => r.NextToken,
             (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
     }
+
+    public static IAsyncEnumerable<GetComplianceDetailsByConfigRuleResponse> GetComplianceDetailsByConfigRulePages(
+        this IAmazonConfigService config, GetComplianceDetailsByConfigRuleRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return TokenPaginator.Pages("GetComplianceDetailsByConfigRule", request, config.GetComplianceDetailsByConfigRuleAsync, r => r.NextToken,
+            (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
+    }
 }

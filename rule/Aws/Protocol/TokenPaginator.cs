@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace SgConfigRule.Aws.Protocol;
 
 /// <summary>The one loop behind every paginator: call, yield the page, resend with its token until there is none.</summary>
-internal static class TokenPaginator
+public static class TokenPaginator
 {
     public static async IAsyncEnumerable<TResponse> Pages<TRequest, TResponse>(
         string operation, TRequest request,

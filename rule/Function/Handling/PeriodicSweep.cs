@@ -102,23 +102,19 @@ internal static class PeriodicSweep
     private static async Task<List<string>> PreviouslyEvaluatedAsync(IAmazonConfigService config, string configRuleName, string type, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        string? next = null;
-        do
+        var request = new GetComplianceDetailsByConfigRuleRequest
         {
-            var page = await config.GetComplianceDetailsByConfigRuleAsync(new GetComplianceDetailsByConfigRuleRequest
-            {
-                ConfigRuleName = configRuleName,
-                ComplianceTypes = [ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT],
-                Limit = BatchSize,
-                NextToken = next,
-            }, cancellationToken).ConfigureAwait(false);
+            ConfigRuleName = configRuleName,
+            ComplianceTypes = [ComplianceType.COMPLIANT, ComplianceType.NON_COMPLIANT],
+            Limit = BatchSize,
+        };
+        await foreach (var page in config.GetComplianceDetailsByConfigRulePages(request, cancellationToken).ConfigureAwait(false))
+        {
             ids.AddRange(page.EvaluationResults
                 .Select(r => r.EvaluationResultIdentifier?.EvaluationResultQualifier)
                 .Where(q => q?.ResourceType == type && q.ResourceId is not null)
                 .Select(q => q!.ResourceId!));
-            next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
         return ids;
     }
 }

@@ -204,7 +204,7 @@ public sealed class FastPathTests
         var runner = Runner(harness, input["FunctionName"]);
         var fast = await runner.RunAsync(input);
         Assert.Equal("Success", fast.Status);
-        Assert.Equal(RemediationStatus.Revoked, fast.Outputs["ReadOutcome.Status"]);
+        Assert.Equal(nameof(RemediationStatus.Revoked), fast.Outputs["ReadOutcome.Status"]);
         Assert.DoesNotContain(harness.Server.Ec2.Rules(RemediationHarness.WebGroup), r => r.RuleId == ssh);
         Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
         Assert.StartsWith("SgConfigRule removed tcp/22 from 203.0.113.7/32", Assert.Single(fast.Published).Subject);
@@ -212,7 +212,7 @@ public sealed class FastPathTests
         // AWS Config's remediation for the same change, minutes later: nothing left to do, no second email.
         var config = await Runner(harness, input["FunctionName"]).RunAsync(input);
         Assert.Equal("Success", config.Status);
-        Assert.Equal(RemediationStatus.NothingToRevoke, config.Outputs["ReadOutcome.Status"]);
+        Assert.Equal(nameof(RemediationStatus.NothingToRevoke), config.Outputs["ReadOutcome.Status"]);
         Assert.Empty(config.Published);
         Assert.Equal(1, harness.Server.CountCalls("ec2", "RevokeSecurityGroupIngress"));
     }
@@ -228,7 +228,7 @@ public sealed class FastPathTests
         var input = Input(Rule(stack, "FastPathOnAuthorize").Target, evt).ToDictionary(p => p.Key, p => p.Value!.AsArray().Single()!.GetValue<string>());
 
         var run = await Runner(harness, input["FunctionName"]).RunAsync(input);
-        Assert.Equal(RemediationStatus.OutOfScope, run.Outputs["ReadOutcome.Status"]);
+        Assert.Equal(nameof(RemediationStatus.OutOfScope), run.Outputs["ReadOutcome.Status"]);
         Assert.Empty(run.Published);
         Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
     }

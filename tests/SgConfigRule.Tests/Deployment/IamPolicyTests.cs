@@ -157,7 +157,34 @@ public sealed class IamPolicyTests
         var assume = Assert.Single(statements, s => List(s["Action"]).Contains("sts:AssumeRole"));
         Assert.Equal([$"arn:aws:iam::*:role/{memberRole}-{CfnTemplate.Region}"], List(assume["Resource"]));
         Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
-        Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal), a));
+        // Besides that, only its logs - and for the revoke function its own ledger table in the central account.
+        Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal)
+            || (role == "RevokeFunctionRole" && a is "dynamodb:GetItem" or "dynamodb:PutItem"), a));
+    }
+
+    [Theory]
+    [InlineData("template.yaml", "{}")]
+    [InlineData("org/central.yaml", Organization)]
+    public void The_revoke_function_reads_and_conditionally_writes_its_own_ledger_item_and_nothing_else_in_DynamoDB(string file, string values)
+    {
+        var stack = Render(file, values);
+        var ledger = Assert.Single(stack.OfType("AWS::DynamoDB::Table"));
+        Assert.Equal("RemediationLedger", ledger.Id);
+        var statements = Statements(stack).Where(s => List(s.Statement["Action"]).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal))).ToList();
+        var (where, statement) = Assert.Single(statements);
+        Assert.StartsWith("RevokeFunctionRole policy", where, StringComparison.Ordinal);
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem"], List(statement["Action"]));
+        Assert.Equal(["getatt:RemediationLedger.Arn"], List(statement["Resource"]));
+        // Encrypted, recoverable, and items the function no longer touches expire.
+        var properties = ledger.Resource["Properties"]!;
+        Assert.True(properties["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
+        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+        Assert.Equal("expiresAt", properties["TimeToLiveSpecification"]!["AttributeName"]!.GetValue<string>());
+        // The function is told where it is, and the mode it may not exceed.
+        var environment = stack.Resources["RevokeFunction"]!["Properties"]!["Environment"]!["Variables"]!;
+        Assert.Equal("ref:RemediationLedger", environment["SGCR_LEDGER_TABLE"]!.GetValue<string>());
+        Assert.Equal("DryRun", environment["SGCR_REMEDIATION_MODE"]!.GetValue<string>());
+        Assert.Equal("50", environment["SGCR_TIME_BUDGET_SECONDS"]!.GetValue<string>());
     }
 
     [Theory]

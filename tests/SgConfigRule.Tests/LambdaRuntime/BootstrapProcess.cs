@@ -32,6 +32,8 @@ internal sealed class BootstrapProcess : IAsyncDisposable
         FakeAwsEnvironment.Apply(start.Environment, aws);
         start.Environment.Remove("_HANDLER");
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = lambda.Address;
+        // Deployed as the walkthrough's stack is once it revokes (the function refuses Revoke below this ceiling).
+        start.Environment["SGCR_REMEDIATION_MODE"] = "Revoke";
         if (handler is not null) start.Environment["_HANDLER"] = handler;
         if (trustedCertificates is not null) start.Environment["SSL_CERT_FILE"] = trustedCertificates;
         var process = Process.Start(start)!;

@@ -168,7 +168,7 @@ public sealed class FaultInjectionTests
     public async Task The_remediation_under_faults_never_removes_an_allowed_rule_and_never_claims_a_revoke_it_did_not_make()
     {
         int revoked = 0, failedRuns = 0, faults = 0;
-        var statuses = new Dictionary<string, int>();
+        var statuses = new Dictionary<RemediationStatus, int>();
         for (var run = 0; run < Runs * 2; run++)
         {
             await using var harness = await RemediationHarness.StartAsync(seed: 3000 + run, configure: r => r with { Aws = r.Aws with { Retry = Retry } });

@@ -174,7 +174,7 @@ public sealed class FuzzTests
         await using var harness = await Remediation.RemediationHarness.StartAsync();
         var random = new Random(13);
         var valid = Remediation.RemediationHarness.Input(ruleParameters: """{"blockedPorts":"22","sourceScope":"address"}""");
-        var statuses = new Dictionary<string, int>();
+        var statuses = new Dictionary<SgConfigRule.Remediation.RemediationStatus, int>();
         for (var i = 0; i < Math.Max(100, Cases / 20); i++)
         {
             if (harness.Server.Ec2.FindGroup(Remediation.RemediationHarness.WebGroup) is null) await harness.WebServerWithSshAsync();

@@ -20,6 +20,8 @@ public class AutomationDocumentTests
         ["AutomationAssumeRole"] = "arn:aws:iam::111122223333:role/sg-config-rule-automation",
         ["SecurityGroupId"] = RemediationHarness.WebGroup,
         ["TopicArn"] = "arn:aws:sns:us-east-1:111122223333:sg-config-rule-notifications",
+        // As the deployed remediation passes it; the document's own default is DryRun.
+        ["Mode"] = "Revoke",
     };
 
     private static AutomationRunner Runner(RemediationHarness harness)

@@ -8,7 +8,7 @@ namespace SgConfigRule.Tests.Remediation;
 /// <summary>
 /// The loop guard: when something (infrastructure as code) keeps re-adding a rule, the remediation stops revoking it
 /// after LoopGuardMaxRevokes revokes within the window, keeps the group non-compliant, and tells people once — its
-/// memory is one tag on the group.
+/// memory is in the remediation ledger, where people who can tag the group cannot write.
 /// </summary>
 public sealed class LoopGuardTests
 {
@@ -38,27 +38,26 @@ public sealed class LoopGuardTests
 
         var state = LoopGuardState.Empty.WithRevoke(ssh, Start, 24).WithRevoke(ssh, Start.AddHours(1), 24).WithRevoke(rdp, Start, 24)
             .WithEscalation(rdp, Start, 24);
-        var text = state.Format(Start.AddHours(2), 24);
+        var text = state.Pruned(Start.AddHours(2), 24).Format();
         var read = LoopGuardState.Parse(text, Start.AddHours(2), out var problem);
         Assert.Null(problem);
         Assert.Equal(2, read.RevokesWithin(ssh, Start.AddHours(2), 24));
         Assert.True(read.IsEscalated(rdp, Start.AddHours(2), 24));
         Assert.False(read.IsEscalated(ssh, Start.AddHours(2), 24));
-        // A day later the window has passed: it counts from zero again, and the tag sheds the old entries.
+        // A day later the window has passed: it counts from zero again, and pruning sheds the old entries.
         Assert.Equal(0, read.RevokesWithin(ssh, Start.AddHours(25), 24));
-        Assert.Equal("", read.Format(Start.AddHours(25), 24));
+        Assert.Equal("", read.Pruned(Start.AddHours(25), 24).Format());
     }
 
     [Fact]
-    public void The_tag_stays_within_EC2s_256_characters_keeping_the_newest()
+    public void Every_rule_is_remembered_however_many_there_are()
     {
+        // In the ledger there is no 256-character tag limit: no rule's count is dropped to make room.
         var state = LoopGuardState.Empty;
-        for (var port = 1; port <= 30; port++) state = state.WithRevoke(LoopGuardState.Fingerprint(Rule("tcp", port, "0.0.0.0/0")), Start, 24);
-        var text = state.Format(Start, 24);
-        Assert.True(text.Length <= 256, $"{text.Length} characters");
-        var read = LoopGuardState.Parse(text, Start, out _);
-        Assert.Equal(1, read.RevokesWithin(LoopGuardState.Fingerprint(Rule("tcp", 30, "0.0.0.0/0")), Start, 24));
-        Assert.Equal(0, read.RevokesWithin(LoopGuardState.Fingerprint(Rule("tcp", 1, "0.0.0.0/0")), Start, 24));
+        for (var port = 1; port <= 200; port++) state = state.WithRevoke(LoopGuardState.Fingerprint(Rule("tcp", port, "0.0.0.0/0")), Start, 24);
+        var read = LoopGuardState.Parse(state.Format(), Start, out var problem);
+        Assert.Null(problem);
+        Assert.All(Enumerable.Range(1, 200), port => Assert.Equal(1, read.RevokesWithin(LoopGuardState.Fingerprint(Rule("tcp", port, "0.0.0.0/0")), Start, 24)));
     }
 
     [Theory]
@@ -68,13 +67,16 @@ public sealed class LoopGuardTests
     [InlineData("zzzzzzzz:2:491234:n")]
     [InlineData("3fa2b9c1:2:99999999:e")]
     [InlineData("3fa2b9c1:5000:491234:e")]
-    public void A_tampered_tag_is_ignored_and_reported_which_means_revoking_again(string value)
+    public void A_corrupt_state_is_ignored_and_reported_which_means_revoking_again(string value)
     {
         // The last two are well-formed but claim a window in the future, or more revokes than can happen.
         var state = LoopGuardState.Parse(value, Start, out var problem);
         Assert.Empty(state.Entries);
-        Assert.Contains("is not loop-guard state", problem);
+        Assert.Contains("is not valid; it was ignored", problem);
     }
+
+    private static async Task<LoopGuardState> GuardAsync(RemediationHarness harness) =>
+        (await harness.Ledger.ReadAsync(RemediationHarness.WebGroupKey, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken)).Guard;
 
     private static async Task<string> ReAddSshAsync(RemediationHarness harness)
     {
@@ -101,7 +103,7 @@ public sealed class LoopGuardTests
             Assert.Equal(RemediationStatus.Revoked, outcome.Status);
             Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
         }
-        Assert.Matches("^[0-9a-f]{8}:3:[0-9]+:n$", harness.Server.Ec2.Tag(RemediationHarness.WebGroup, LoopGuardState.TagKey));
+        Assert.Matches("^[0-9a-f]{8}:3:[0-9]+:n$", (await GuardAsync(harness)).Format());
 
         // The fourth time: the rule stays, the group stays non-compliant, people are told who keeps adding it.
         var ssh = await ReAddSshAsync(harness);
@@ -114,11 +116,11 @@ public sealed class LoopGuardTests
         Assert.Contains(harness.Server.Ec2.Rules(RemediationHarness.WebGroup), r => r.RuleId == ssh);
         Assert.Equal("SgConfigRule: tcp/22 from 203.0.113.7/32 keeps coming back on sg-0f3c6a1e2b4d58a90 - stopped", tripped.Subject.Split(" (")[0]);
         Assert.Contains("STOPPED revoking 1 inbound rule on security group sg-0f3c6a1e2b4d58a90 (Web Server Security Group): each was revoked 3 times within 24 hours", tripped.Text);
-        Assert.Contains($"remove the tag {LoopGuardState.TagKey}", tripped.Text);
+        Assert.Contains("to reset the loop guard sooner, delete this group's item from the remediation ledger table", tripped.Text);
         Assert.DoesNotContain("To restore exactly what was removed", tripped.Text);
         var machine = JsonNode.Parse(JsonNode.Parse(tripped.Message)!["sqs"]!.GetValue<string>())!;
         Assert.Equal(ssh, machine["Guarded"]![0]!["RuleId"]!.GetValue<string>());
-        Assert.EndsWith(":e", harness.Server.Ec2.Tag(RemediationHarness.WebGroup, LoopGuardState.TagKey), StringComparison.Ordinal);
+        Assert.EndsWith(":e", (await GuardAsync(harness)).Format(), StringComparison.Ordinal);
 
         // Every later run (each evaluation of the still non-compliant group) holds, quietly, and writes nothing.
         harness.Server.ClearCalls();
@@ -126,6 +128,7 @@ public sealed class LoopGuardTests
         var holding = await harness.RunAsync();
         Assert.Equal(RemediationStatus.LoopGuardHolding, holding.Status);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation is "RevokeSecurityGroupIngress" or "CreateTags");
+        Assert.EndsWith(":e", (await GuardAsync(harness)).Format(), StringComparison.Ordinal);
 
         // When the window has passed it revokes again.
         clock.Now = Start.AddHours(26);
@@ -161,7 +164,7 @@ public sealed class LoopGuardTests
     }
 
     [Fact]
-    public async Task Zero_turns_the_guard_off_and_writes_no_tag()
+    public async Task Zero_turns_the_guard_off_and_counts_nothing()
     {
         await using var harness = await RemediationHarness.StartAsync();
         await harness.WebServerWithSshAsync();
@@ -171,32 +174,41 @@ public sealed class LoopGuardTests
             Assert.Equal(RemediationStatus.Revoked, (await harness.Function.InvokeAsync(Input("{\"LoopGuardMaxRevokes\":\"0\"}"), TestContext.Current.CancellationToken)).Status);
         }
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "CreateTags");
-        Assert.Null(harness.Server.Ec2.Tag(RemediationHarness.WebGroup, LoopGuardState.TagKey));
+        Assert.Empty((await GuardAsync(harness)).Entries);
     }
 
     [Fact]
-    public async Task A_tag_that_cannot_be_written_leaves_the_revoke_done_and_says_so()
+    public async Task The_old_loop_guard_tag_cannot_switch_remediation_off()
     {
+        // Before the ledger, the guard's state was a tag on the group: anyone who could tag the group could write a
+        // well-formed "revoked 3 times, people told" and the remediation then held, quietly, renewable every window.
         await using var harness = await RemediationHarness.StartAsync();
-        await harness.WebServerWithSshAsync();
-        harness.Server.Ec2.DeniedTagKeys.Add(LoopGuardState.TagKey);
+        var ssh = await harness.WebServerWithSshAsync();
+        var hour = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600;
+        var forged = string.Join(' ', new[] { ("tcp", 22, "203.0.113.7/32") }.Select(r =>
+            $"{LoopGuardState.Fingerprint(Rule(r.Item1, r.Item2, r.Item3))}:3:{hour}:e"));
+        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:revocations", forged);
+
         var outcome = await harness.RunAsync();
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
-        Assert.Contains("Could not record the run in the tag sg-config-rule:revocations (UnauthorizedOperation", outcome.Note);
-        Assert.Contains("the loop guard did not count it", outcome.Text);
-        Assert.Contains("\"note\":\"Could not record the run", harness.LogOutput.ToString());
+        Assert.True(outcome.Publish);
+        Assert.DoesNotContain(harness.Server.Ec2.Rules(RemediationHarness.WebGroup), r => r.RuleId == ssh);
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "CreateTags");
     }
 
     [Fact]
-    public async Task A_tampered_tag_does_not_spare_a_rule()
+    public async Task A_corrupt_ledger_state_does_not_spare_a_rule_and_the_notice_says_so()
     {
         await using var harness = await RemediationHarness.StartAsync();
         await harness.WebServerWithSshAsync();
-        harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, LoopGuardState.TagKey, "leave-me-alone");
+        var now = DateTimeOffset.UtcNow;
+        var read = await harness.Ledger.ReadAsync(RemediationHarness.WebGroupKey, now, TestContext.Current.CancellationToken);
+        var corrupt = LoopGuardState.Parse("leave-me-alone", now, out _);
+        Assert.True(await harness.Ledger.TryWriteAsync(RemediationHarness.WebGroupKey, read,
+            read with { Version = 1, Guard = corrupt }, now, TestContext.Current.CancellationToken));
         var outcome = await harness.RunAsync();
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
-        Assert.Contains("is not loop-guard state; it was ignored", outcome.Note);
-        Assert.Matches("^[0-9a-f]{8}:1:[0-9]+:n$", harness.Server.Ec2.Tag(RemediationHarness.WebGroup, LoopGuardState.TagKey));
+        Assert.Matches("^[0-9a-f]{8}:1:[0-9]+:n$", (await GuardAsync(harness)).Format());
     }
 
     [Theory]
@@ -230,14 +242,15 @@ public sealed class LoopGuardTests
             ["SecurityGroupId"] = RemediationHarness.WebGroup,
             ["TopicArn"] = "arn:aws:sns:us-east-1:111122223333:sg-config-rule-notifications",
             ["LoopGuardMaxRevokes"] = "1",
+            ["Mode"] = "Revoke",
         };
         Assert.StartsWith("SgConfigRule removed tcp/22", Assert.Single((await runner.RunAsync(parameters)).Published).Subject);
         await ReAddSshAsync(harness);
         var tripped = await runner.RunAsync(parameters);
-        Assert.Equal(RemediationStatus.LoopGuardTripped, tripped.Outputs["ReadOutcome.Status"]);
+        Assert.Equal(nameof(RemediationStatus.LoopGuardTripped), tripped.Outputs["ReadOutcome.Status"]);
         Assert.Contains("keeps coming back", Assert.Single(tripped.Published).Subject);
         var holding = await runner.RunAsync(parameters);
-        Assert.Equal(RemediationStatus.LoopGuardHolding, holding.Outputs["ReadOutcome.Status"]);
+        Assert.Equal(nameof(RemediationStatus.LoopGuardHolding), holding.Outputs["ReadOutcome.Status"]);
         Assert.Equal("Success", holding.Status);
         Assert.Empty(holding.Published);
     }

@@ -39,7 +39,7 @@ public sealed class OrganizationModeTests
     private static async Task<RemediationHarness> ArrangeAsync()
     {
         var harness = await CentralAsync();
-        await harness.WebServerWithSshAsync();
+        await harness.WebServerWithSshAsync(ownerId: Member);
         harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-x1y2z3", """{"blockedPorts":"22","executionRoleName":"SgConfigRuleMember-us-east-1"}""",
             "arn:aws:lambda:us-east-1:123456789012:function:sg-config-rule-rule:live", "config-conforms.amazonaws.com"));
         harness.Server.ClearCalls();
@@ -51,7 +51,7 @@ public sealed class OrganizationModeTests
     {
         await using var harness = await ArrangeAsync();
         harness.Server.Ssm.AddExecution(Execution(Member));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
         var lookup = Assert.Single(harness.Server.Calls, c => c.Operation == "GetAutomationExecution");
         Assert.Equal(Member, harness.Server.Credentials.AccountOf(lookup.AccessKey!));
@@ -63,7 +63,7 @@ public sealed class OrganizationModeTests
         await using var harness = await ArrangeAsync();
         // The execution exists, but in the caller's own account, not in the account it names.
         harness.Server.Ssm.AddExecution(Execution(Other));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains($"refused: there is no automation execution {RemediationHarness.ExecutionId} in account {Member}", outcome.Error);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation is "DescribeSecurityGroups" or "RevokeSecurityGroupIngress" or "LookupEvents");
@@ -79,7 +79,7 @@ public sealed class OrganizationModeTests
     {
         await using var harness = await ArrangeAsync();
         harness.Server.Ssm.AddExecution(Execution(Member, status ?? "InProgress", group ?? RemediationHarness.WebGroup, mode ?? "Revoke", document ?? Document));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains(problem, outcome.Error);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");
@@ -90,7 +90,7 @@ public sealed class OrganizationModeTests
     {
         await using var harness = await ArrangeAsync();
         harness.Server.Ssm.AddExecution(Execution(Member, document: $"arn:aws:ssm:us-east-1:123456789012:document/{Document}"));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
     }
 
@@ -98,7 +98,7 @@ public sealed class OrganizationModeTests
     public async Task Without_an_execution_id_nothing_happens()
     {
         await using var harness = await ArrangeAsync();
-        var input = System.Text.Json.Nodes.JsonNode.Parse(RemediationHarness.Input(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule"))!.AsObject();
+        var input = System.Text.Json.Nodes.JsonNode.Parse(RemediationHarness.Input(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId))!.AsObject();
         input.Remove("AutomationExecutionId");
         var outcome = await harness.Function.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(input.ToJsonString()), TestContext.Current.CancellationToken);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
@@ -115,7 +115,7 @@ public sealed class OrganizationModeTests
         {
             Parameters = new Dictionary<string, string>(execution.Parameters) { ["RuleParameters"] = """{"executionRoleName":"SgConfigRuleMember-us-east-1","blockedPorts":"443"}""" },
         });
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains("was started with RuleParameters", outcome.Error);
     }
@@ -130,7 +130,7 @@ public sealed class OrganizationModeTests
         {
             Parameters = new Dictionary<string, string> { ["SecurityGroupId"] = RemediationHarness.WebGroup, ["Mode"] = "Revoke", ["ConfigRuleName"] = ruleName ?? "", ["RuleParameters"] = RoleParameters },
         });
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: ruleName);
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: ruleName, executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains("refused: this deployment takes the policy only from the AWS Config rule sg-config-rule", outcome.Error);
         Assert.Contains(problem, outcome.Error);
@@ -144,7 +144,7 @@ public sealed class OrganizationModeTests
         harness.Server.Ssm.AddExecution(Execution(Member));
         // A member administrator's own rule, named exactly like the pack's, that blocks nothing.
         harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule", """{"blockedPorts":""}""", "arn:aws:lambda:us-east-1:444455556666:function:mine"));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
         Assert.Equal(22, Assert.Single(outcome.Revoked).FromPort);
     }
@@ -156,7 +156,7 @@ public sealed class OrganizationModeTests
         await harness.WebServerWithSshAsync();
         harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-forged", "{}", "arn:aws:lambda:us-east-1:444455556666:function:mine"));
         harness.Server.Ssm.AddExecution(Execution(Member));
-        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule");
+        var outcome = await harness.RunAsync(ruleParameters: RoleParameters, accountId: Member, configRuleName: "sg-config-rule", executionId: RemediationHarness.ExecutionId);
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
         Assert.Contains("deployed by a conformance pack", outcome.Error);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "RevokeSecurityGroupIngress");

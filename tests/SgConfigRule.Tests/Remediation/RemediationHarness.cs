@@ -5,6 +5,7 @@ using Amazon.EC2.Model;
 using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.Remediation;
+using SgConfigRule.Remediation.Ledger;
 using SgConfigRule.Tests.Aws;
 
 namespace SgConfigRule.Tests.Remediation;
@@ -18,11 +19,20 @@ internal sealed class RemediationHarness : IAsyncDisposable
     {
         Server = server;
         var runtime = new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
-            time ?? TimeProvider.System, LogOutput);
+            time ?? TimeProvider.System, LogOutput)
+        {
+            ModeCeiling = RemediationMode.Revoke,
+            Ledger = Ledger,
+        };
         Function = new RevokeFunction(configure is null ? runtime : configure(runtime));
     }
 
     public FakeAwsServer Server { get; }
+
+    /// <summary>The remediation ledger (loop guard, revoke journal) the function writes.</summary>
+    public InMemoryLedger Ledger { get; } = new();
+
+    public static SgConfigRule.Remediation.Ledger.LedgerKey WebGroupKey { get; } = new(null, "us-east-1", WebGroup);
     public RevokeFunction Function { get; }
     public StringWriter LogOutput { get; } = new();
 
@@ -33,9 +43,9 @@ internal sealed class RemediationHarness : IAsyncDisposable
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
     /// <summary>The walkthrough: HTTPS open to the world, then a person adds SSH from one address through the EC2 API.</summary>
-    public async Task<string> WebServerWithSshAsync(string cidr = "203.0.113.7/32")
+    public async Task<string> WebServerWithSshAsync(string cidr = "203.0.113.7/32", string ownerId = FakeEc2.DefaultAccount)
     {
-        Server.Ec2.AddGroup(WebGroup, "Web Server Security Group", "Allow HTTPS from anywhere");
+        Server.Ec2.AddGroup(WebGroup, "Web Server Security Group", "Allow HTTPS from anywhere", ownerId: ownerId);
         Server.Ec2.AddIngress(WebGroup, "tcp", 443, 443, Ec2Source.Ipv4("0.0.0.0/0"), "HTTPS from anywhere");
         Server.Ec2.AddIngress(WebGroup, "tcp", 443, 443, Ec2Source.Ipv6("::/0"), "HTTPS from anywhere");
         using var ec2 = Ec2WireTests.Client(Server);
@@ -47,14 +57,15 @@ internal sealed class RemediationHarness : IAsyncDisposable
         return added.SecurityGroupRules.Single().SecurityGroupRuleId;
     }
 
+    /// <summary>One run, as one execution of the document (each gets its own execution id unless one is given).</summary>
     public Task<RemediationOutcome> RunAsync(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null,
-                                             string? configRuleName = null) =>
-        Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId, configRuleName)), TestContext.Current.CancellationToken);
+                                             string? configRuleName = null, string? executionId = null) =>
+        Function.InvokeAsync(Encoding.UTF8.GetBytes(Input(groupId, mode, ruleParameters, accountId, configRuleName, executionId)), TestContext.Current.CancellationToken);
 
     public const string ExecutionId = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
 
     public static string Input(string groupId = WebGroup, string mode = "Revoke", string ruleParameters = "{}", string? accountId = null,
-                               string? configRuleName = null) =>
+                               string? configRuleName = null, string? executionId = null) =>
         new JsonObject
         {
             ["SecurityGroupId"] = groupId,
@@ -63,7 +74,7 @@ internal sealed class RemediationHarness : IAsyncDisposable
             ["RuleParameters"] = ruleParameters,
             ["AccountId"] = accountId,
             ["Region"] = "us-east-1",
-            ["AutomationExecutionId"] = ExecutionId,
+            ["AutomationExecutionId"] = executionId ?? Guid.NewGuid().ToString(),
         }.ToJsonString();
 
     public int Ec2Calls() => Server.Calls.Count(c => c.Service == "ec2");

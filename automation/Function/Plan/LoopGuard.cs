@@ -18,16 +18,15 @@ public sealed record LoopGuardSettings(int MaxRevokes, int WindowHours)
 public sealed record LoopGuardEntry(string Fingerprint, int Count, long FirstHour, bool Escalated);
 
 /// <summary>
-/// The loop guard's memory, kept on the group itself in one tag (<see cref="TagKey"/>) rather than in a database:
-/// per re-added rule, how many times it was revoked in the current window and whether people were told. A rule keeps
-/// no identity when it is re-added (a new <c>sgr-</c> id each time), so it is known by a fingerprint of protocol,
-/// ports and source. The tag value holds entries <c>fingerprint:count:firstHour:e|n</c> separated by spaces, newest
-/// last, within EC2's 256 characters. Pure: the time is passed in.
+/// The loop guard's memory of one group, kept in the remediation ledger (where workload owners cannot write — it used
+/// to be a tag on the group, which anyone who could tag the group could forge to switch remediation off): per re-added
+/// rule, how many times it was revoked in the current window and whether people were told. A rule keeps no identity
+/// when it is re-added (a new <c>sgr-</c> id each time), so it is known by a fingerprint of protocol, ports and source.
+/// The text form holds entries <c>fingerprint:count:firstHour:e|n</c> separated by spaces, newest last. Pure: the time
+/// is passed in.
 /// </summary>
 public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
 {
-    public const string TagKey = "sg-config-rule:revocations";
-    private const int MaxTagValueLength = 256;
 
     public static LoopGuardState Empty { get; } = new(ImmutableArray<LoopGuardEntry>.Empty);
 
@@ -40,9 +39,9 @@ public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
     }
 
     /// <summary>
-    /// Reads a tag value; a malformed one — or one that claims a window starting in the future or more revokes than
-    /// can happen, which only a forger writes — is reported in <paramref name="problem"/> and read as empty: the guard
-    /// then starts over, which revokes, never spares.
+    /// Reads the text form; a malformed one — or one that claims a window starting in the future or more revokes than
+    /// can happen — is reported in <paramref name="problem"/> and read as empty: the guard then starts over, which
+    /// revokes, never spares.
     /// </summary>
     public static LoopGuardState Parse(string? value, DateTimeOffset now, out string? problem)
     {
@@ -58,7 +57,7 @@ public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
                 || parts[3] is not ("e" or "n")
                 || hour > Hour(now) || count > 1000)
             {
-                problem = $"the tag {TagKey} holds '{value}', which is not loop-guard state; it was ignored and will be rewritten";
+                problem = $"the loop guard's stored state '{(value.Length <= 80 ? value : value[..77] + "...")}' is not valid; it was ignored and will be rewritten";
                 return Empty;
             }
             entries.Add(new LoopGuardEntry(parts[0], count, hour, parts[3] == "e"));
@@ -84,19 +83,13 @@ public sealed record LoopGuardState(ImmutableArray<LoopGuardEntry> Entries)
         return With(current with { Escalated = true });
     }
 
-    /// <summary>The tag value: entries whose window has passed are dropped, then the oldest until it fits.</summary>
-    public string Format(DateTimeOffset now, int windowHours)
-    {
-        var live = Entries.Where(e => Hour(now) - e.FirstHour < windowHours).ToList();
-        string Text() => string.Join(' ', live.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Fingerprint}:{e.Count}:{e.FirstHour}:{(e.Escalated ? 'e' : 'n')}")));
-        var text = Text();
-        while (text.Length > MaxTagValueLength && live.Count > 0)
-        {
-            live.RemoveAt(0);
-            text = Text();
-        }
-        return text;
-    }
+    /// <summary>Without the entries whose window has passed.</summary>
+    public LoopGuardState Pruned(DateTimeOffset now, int windowHours) =>
+        new([.. Entries.Where(e => Hour(now) - e.FirstHour < windowHours)]);
+
+    /// <summary>The text form <see cref="Parse"/> reads.</summary>
+    public string Format() =>
+        string.Join(' ', Entries.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Fingerprint}:{e.Count}:{e.FirstHour}:{(e.Escalated ? 'e' : 'n')}")));
 
     private LoopGuardEntry? Current(string fingerprint, DateTimeOffset now, int windowHours) =>
         Entries.FirstOrDefault(e => e.Fingerprint == fingerprint && Hour(now) - e.FirstHour < windowHours);
