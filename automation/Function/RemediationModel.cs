@@ -53,6 +53,9 @@ public enum RevokeEvidence
 
     /// <summary>An earlier run removed it and could not finish, or its notice could not be delivered; this notice carries it.</summary>
     EarlierRun,
+
+    /// <summary>EC2's answer was lost and the group could not be read again: the rule may or may not be gone.</summary>
+    Unverified,
 }
 
 /// <summary>Who added (or last changed) a rule, from the CloudTrail record of the call.</summary>

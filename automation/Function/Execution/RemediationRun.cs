@@ -71,7 +71,9 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         {
             // Rules are gone (or an earlier run's removals were taken over): whatever failed, people must be told.
             await RecordEndAsync([], cancellationToken).ConfigureAwait(false);
-            return new RunResult(RemediationStatus.Revoked, null)
+            // Removed for certain (or carried from an earlier run): Revoked. Only possibly removed: the run failed, and says what it may have removed.
+            var status = revoked.Any(r => r.Evidence != RevokeEvidence.Unverified) ? RemediationStatus.Revoked : RemediationStatus.Failed;
+            return new RunResult(status, null)
             {
                 Revoked = [.. revoked],
                 NoticeRuns = [.. noticeRuns],
@@ -166,8 +168,8 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
                     catch (Exception e) when (e is not RequestRefusedException)
                     {
                         // Neither EC2's answer nor the group: the rules may be gone. Say so rather than stay silent.
-                        revoked.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.AnswerLost }));
-                        ownRevokes.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.AnswerLost }));
+                        revoked.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.Unverified }));
+                        ownRevokes.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.Unverified }));
                         notes.Add($"EC2's answer to the revoke was lost ({unknown.Problem}) and the group could not be read again: the rules it was asked to remove are reported as possibly removed.");
                         throw;
                     }

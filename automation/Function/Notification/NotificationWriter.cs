@@ -142,8 +142,13 @@ public static class NotificationWriter
         if (o.Note is not null) Field(text, "Note", o.Note);
         text.AppendLine();
 
-        Rules(text, o.Status == RemediationStatus.DryRun ? "Would remove:" : o.Status == RemediationStatus.Attributed ? "Removed earlier:" : "Removed:",
-            o.Status == RemediationStatus.DryRun ? o.WouldRevoke : o.Revoked);
+        Rules(text, o.Status switch
+        {
+            RemediationStatus.DryRun => "Would remove:",
+            RemediationStatus.Attributed => "Removed earlier:",
+            RemediationStatus.Failed => "Possibly removed before the run failed (EC2's answer was lost and the group could not be read again):",
+            _ => "Removed:",
+        }, o.Status == RemediationStatus.DryRun ? o.WouldRevoke : o.Revoked);
         Rules(text, "Not removed - their prefix list could not be resolved, so they may be allowed:", o.Skipped);
         Rules(text, "Still disallowed after this run (they will be handled on the next evaluation):", o.Remaining);
         if (o.Guarded.Count > 0)
@@ -193,6 +198,10 @@ public static class NotificationWriter
             if (rule.Evidence == RevokeEvidence.AnswerLost)
             {
                 text.AppendLine("     EC2's answer to the revoke was lost; the rule is gone (removed by this run, or by someone at the same moment)");
+            }
+            else if (rule.Evidence == RevokeEvidence.Unverified)
+            {
+                text.AppendLine("     EC2's answer to the revoke was lost and the group could not be read again: it may still be there");
             }
             else if (rule.Evidence == RevokeEvidence.EarlierRun)
             {

@@ -177,8 +177,8 @@ public sealed class IamPolicyTests
         Assert.Equal(["getatt:RemediationLedger.Arn"], List(statement["Resource"]));
         // Encrypted, recoverable, and items the function no longer touches expire.
         var properties = ledger.Resource["Properties"]!;
-        Assert.True(properties["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
-        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+        Assert.Equal("true", properties["SSESpecification"]!["SSEEnabled"]!.ToString(), ignoreCase: true);
+        Assert.Equal("true", properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.ToString(), ignoreCase: true);
         Assert.Equal("expiresAt", properties["TimeToLiveSpecification"]!["AttributeName"]!.GetValue<string>());
         // The function is told where it is, and the mode it may not exceed.
         var environment = stack.Resources["RevokeFunction"]!["Properties"]!["Environment"]!["Variables"]!;
