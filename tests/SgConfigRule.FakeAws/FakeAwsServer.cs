@@ -16,7 +16,9 @@ namespace SgConfigRule.FakeAws;
 /// One loopback HTTP server (127.0.0.1, ephemeral port) speaking the wire protocols of EC2, STS, Config and
 /// CloudTrail, so the real AWSSDK.EC2/SecurityToken clients and our JSON 1.1 client can be driven over HTTP. The
 /// service is chosen from the request's SigV4 credential scope, which works both with one <c>AWS_ENDPOINT_URL</c>
-/// for everything and with per-service variables. Every request must carry a valid signature.
+/// for everything and with per-service variables. Every request must carry a valid signature. EC2 keeps its state per
+/// Region, as AWS does: a call goes to the Region its signature's credential scope names. The other services are one
+/// instance each, and every call is recorded with the Region it was signed for.
 /// </summary>
 public sealed class FakeAwsServer : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public const string SecretKey = "fake/secret/key/for/loopback/tests/only0";
 
     private readonly ConcurrentQueue<RecordedCall> calls = new();
+    private readonly Dictionary<string, FakeEc2> ec2ByRegion = new(StringComparer.Ordinal);
     private LoopbackHost host = null!;
 
     private FakeAwsServer(int seed)
@@ -31,11 +34,14 @@ public sealed class FakeAwsServer : IAsyncDisposable
         Faults = new FaultPlan(seed);
         Credentials.Add(AccessKey, SecretKey);
         Sts = new FakeSts(Credentials);
+        Ec2 = Ec2In(FakeEc2.DefaultRegion);
     }
 
     public Uri Url => host.Url;
     public CredentialStore Credentials { get; } = new();
-    public FakeEc2 Ec2 { get; } = new();
+
+    /// <summary>EC2 in us-east-1.</summary>
+    public FakeEc2 Ec2 { get; }
     public FakeConfig Config { get; } = new();
     public FakeCloudTrail CloudTrail { get; } = new();
     public FakeSts Sts { get; }
@@ -56,6 +62,21 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     /// <summary>Every request, in arrival order, with how it was answered.</summary>
     public IReadOnlyList<RecordedCall> Calls => [.. calls];
+
+    /// <summary>EC2 in <paramref name="region"/>, created empty on first use.</summary>
+    public FakeEc2 Ec2In(string region)
+    {
+        lock (ec2ByRegion)
+        {
+            if (!ec2ByRegion.TryGetValue(region, out var ec2))
+            {
+                // Each Region its own range of rule numbers, so sgr- ids are unique across Regions as in AWS.
+                ec2 = new FakeEc2(region, 0x1000 + ((long)ec2ByRegion.Count << 40));
+                ec2ByRegion[region] = ec2;
+            }
+            return ec2;
+        }
+    }
 
     public int CountCalls(string service, string operation) => calls.Count(c => c.Service == service && c.Operation == operation);
 
@@ -98,6 +119,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
         var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
 
         var service = SigV4Verifier.ServiceOf(headers.GetValueOrDefault("authorization")) ?? "unknown";
+        var signedRegion = SigV4Verifier.RegionOf(headers.GetValueOrDefault("authorization"));
         var text = Encoding.UTF8.GetString(body);
         var operation = OperationOf(service, headers, text);
 
@@ -113,7 +135,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
             fault = Faults.Decide(service, operation);
             if (fault?.Kind == FaultKind.Drop)
             {
-                calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text));
+                calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text, signedRegion));
                 context.Abort();
                 return;
             }
@@ -126,16 +148,16 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 catch (OperationCanceledException)
                 {
                     // The client gave up waiting: the call happened, and nothing was done.
-                    calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text));
+                    calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text, signedRegion));
                     return;
                 }
             }
             if (BeforeDispatch is { } hook && fault is null) await hook(service, operation).ConfigureAwait(false);
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
                 ? FaultReply(service, fault.Kind)
-                : Dispatch(service, operation, text, verdict.AccessKey);
+                : Dispatch(service, operation, text, verdict.AccessKey, verdict.Region ?? FakeEc2.DefaultRegion);
         }
-        calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text));
+        calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text, signedRegion));
         if (fault?.Kind == FaultKind.LostReply)
         {
             context.Abort();
@@ -177,13 +199,13 @@ public sealed class FakeAwsServer : IAsyncDisposable
         return service is "ec2" or "sts" ? new QueryParameters(body).Action : "unknown";
     }
 
-    private Reply Dispatch(string service, string operation, string body, string? accessKey)
+    private Reply Dispatch(string service, string operation, string body, string? accessKey, string region)
     {
         try
         {
             return service switch
             {
-                "ec2" => HandleEc2(new QueryParameters(body), accessKey),
+                "ec2" => HandleEc2(new QueryParameters(body), accessKey, region),
                 "sts" => Sts.Handle(new QueryParameters(body), accessKey),
                 "config" => Config.Handle(operation, ParseJson(body)),
                 "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
@@ -203,19 +225,29 @@ public sealed class FakeAwsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>EC2 calls; an authorization leaves a CloudTrail record, as in a real account.</summary>
-    private Reply HandleEc2(QueryParameters query, string? accessKey)
+    /// <summary>EC2 calls, in the Region they were signed for; authorizations and modifications leave CloudTrail records, as in a real account.</summary>
+    private Reply HandleEc2(QueryParameters query, string? accessKey, string region)
     {
         var now = DateTime.UtcNow;
-        return Ec2.Handle(query, (groupId, rules) =>
+        var ec2 = Ec2In(region);
+        return ec2.Handle(query, new Ec2CallContext(accessKey, region)
         {
-            var principal = accessKey is not null && Principals.TryGetValue(accessKey, out var p) ? p
-                : Credentials.RoleOf(accessKey ?? "") is { } role ? role.Replace(":iam::", ":sts::", StringComparison.Ordinal).Replace(":role/", ":assumed-role/", StringComparison.Ordinal) + "/session"
-                : $"arn:aws:iam::{FakeEc2.DefaultAccount}:user/unknown";
-            CloudTrail.Add(CloudTrailRecords.AuthorizeIngress(groupId, rules, principal, accessKey ?? "", "198.51.100.23", now, Ec2.Region)
-                with { VisibleAt = now + CloudTrailDelay });
+            OnAuthorized = (groupId, rules) => CloudTrail.Add(
+                CloudTrailRecords.AuthorizeIngress(groupId, rules, PrincipalOf(accessKey), accessKey ?? "", SourceIp, now, ec2.Region)
+                with { VisibleAt = now + CloudTrailDelay }),
+            OnModified = (groupId, updates) => CloudTrail.Add(
+                CloudTrailRecords.ModifyRules(groupId, updates, PrincipalOf(accessKey), accessKey ?? "", SourceIp, now, ec2.Region)
+                with { VisibleAt = now + CloudTrailDelay }),
         });
     }
+
+    private const string SourceIp = "198.51.100.23";
+
+    /// <summary>The principal a CloudTrail record names for a call made with this key.</summary>
+    private string PrincipalOf(string? accessKey) =>
+        accessKey is not null && Principals.TryGetValue(accessKey, out var p) ? p
+        : Credentials.RoleOf(accessKey ?? "") is { } role ? role.Replace(":iam::", ":sts::", StringComparison.Ordinal).Replace(":role/", ":assumed-role/", StringComparison.Ordinal) + "/session"
+        : $"arn:aws:iam::{FakeEc2.DefaultAccount}:user/unknown";
 
     private static JsonObject ParseJson(string body) =>
         JsonNode.Parse(body) as JsonObject ?? throw new JsonException("the request body is not a JSON object");

@@ -79,5 +79,6 @@ public sealed class FaultPlan(int seed)
     }
 }
 
-/// <summary>One request the server saw: what was called, with which key, and how it was answered.</summary>
-public sealed record RecordedCall(string Service, string Operation, string? AccessKey, int StatusCode, FaultKind? Fault, string? ErrorCode, string Body);
+/// <summary>One request the server saw: what was called, with which key, for which Region it was signed, and how it was answered.</summary>
+public sealed record RecordedCall(string Service, string Operation, string? AccessKey, int StatusCode, FaultKind? Fault, string? ErrorCode, string Body,
+                                  string? Region = null);

@@ -25,6 +25,10 @@ public static class SigV4Verifier
     public static string? ServiceOf(string? authorization) =>
         ParseAuthorization(authorization) is { } a ? a.Scope.Split('/') is { Length: 5 } s ? s[3] : null : null;
 
+    /// <summary>The Region named in the credential scope, without verifying anything (for the record of a call).</summary>
+    public static string? RegionOf(string? authorization) =>
+        ParseAuthorization(authorization) is { } a ? a.Scope.Split('/') is { Length: 5 } s ? s[2] : null : null;
+
     public static Verdict Verify(SignedRequest request, Func<string, Credential?> lookup)
     {
         if (!request.Headers.TryGetValue("authorization", out var header))

@@ -26,16 +26,20 @@ public sealed class ProcessEnvironmentEndpointTests : IDisposable
 
     private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
+    // The SDK caches the Region it first read from the environment; each test sets its own, and EC2 answers per Region.
+    public ProcessEnvironmentEndpointTests() => FallbackRegionFactory.Reset();
+
     public void Dispose()
     {
         foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
+        FallbackRegionFactory.Reset();
     }
 
     [Fact]
     public async Task Both_clients_follow_AWS_ENDPOINT_URL_with_credentials_and_region_from_the_environment()
     {
         await using var server = await FakeAwsServer.StartAsync();
-        server.Ec2.AddGroup("sg-1", "web");
+        server.Ec2In("eu-west-1").AddGroup("sg-1", "web"); // EC2 answers from the Region the call is signed for
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", server.Url.ToString());
         Environment.SetEnvironmentVariable("AWS_REGION", "eu-west-1");
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", FakeAwsServer.AccessKey);
