@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SgConfigRule.FakeAws.CloudTrail;
 using SgConfigRule.FakeAws.Config;
+using SgConfigRule.FakeAws.DynamoDb;
 using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.FakeAws.Infrastructure;
 using SgConfigRule.FakeAws.Sts;
@@ -13,9 +14,9 @@ using SgConfigRule.FakeAws.Sts;
 namespace SgConfigRule.FakeAws;
 
 /// <summary>
-/// One loopback HTTP server (127.0.0.1, ephemeral port) speaking the wire protocols of EC2, STS, Config and
-/// CloudTrail, so the real AWSSDK.EC2/SecurityToken clients and our JSON 1.1 client can be driven over HTTP. The
-/// service is chosen from the request's SigV4 credential scope, which works both with one <c>AWS_ENDPOINT_URL</c>
+/// One loopback HTTP server (127.0.0.1, ephemeral port) speaking the wire protocols of EC2, STS, Config, CloudTrail
+/// and DynamoDB, so the real AWSSDK.EC2/SecurityToken/DynamoDBv2 clients and our JSON 1.1 client can be driven over
+/// HTTP. The service is chosen from the request's SigV4 credential scope, which works both with one <c>AWS_ENDPOINT_URL</c>
 /// for everything and with per-service variables. Every request must carry a valid signature. EC2 keeps its state per
 /// Region, as AWS does: a call goes to the Region its signature's credential scope names. The other services are one
 /// instance each, and every call is recorded with the Region it was signed for.
@@ -46,6 +47,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public FakeCloudTrail CloudTrail { get; } = new();
     public FakeSts Sts { get; }
     public Ssm.FakeSsm Ssm { get; } = new();
+    public FakeDynamoDb DynamoDb { get; } = new();
     public FaultPlan Faults { get; }
 
     /// <summary>The principal each access key acts as, for the CloudTrail records of its calls.</summary>
@@ -154,7 +156,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
             }
             if (BeforeDispatch is { } hook && fault is null) await hook(service, operation).ConfigureAwait(false);
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
-                ? FaultReply(service, fault.Kind)
+                ? FaultReply(service, operation, fault.Kind)
                 : Dispatch(service, operation, text, verdict.AccessKey, verdict.Region ?? FakeEc2.DefaultRegion);
         }
         calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text, signedRegion));
@@ -166,6 +168,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
         context.Response.StatusCode = reply.StatusCode;
         context.Response.ContentType = reply.ContentType;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        foreach (var (name, value) in reply.Headers) context.Response.Headers[name] = value;
         await context.Response.WriteAsync(reply.Body).ConfigureAwait(false);
     }
 
@@ -210,6 +213,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 "config" => Config.Handle(operation, ParseJson(body)),
                 "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
                 "ssm" => Ssm.Handle(operation, ParseJson(body), Credentials.AccountOf(accessKey ?? "") ?? FakeEc2.DefaultAccount),
+                "dynamodb" => DynamoDb.Handle(operation, body),
                 _ => Reply.JsonError(400, "UnknownService", $"no fake for service '{service}'"),
             };
         }
@@ -257,13 +261,15 @@ public sealed class FakeAwsServer : IAsyncDisposable
         "ec2" => Reply.Ec2Error(verdict.ErrorCode == "InvalidClientTokenId" ? 401 : 403,
             verdict.ErrorCode == "InvalidClientTokenId" ? "AuthFailure" : verdict.ErrorCode!, verdict.Message!),
         "sts" => Reply.QueryError(403, verdict.ErrorCode!, verdict.Message!),
+        "dynamodb" => FakeDynamoDb.AuthError(verdict.ErrorCode!, verdict.Message!),
         _ => Reply.JsonError(403,
             verdict.ErrorCode == "InvalidClientTokenId" ? "UnrecognizedClientException"
             : verdict.ErrorCode == "SignatureDoesNotMatch" ? "InvalidSignatureException" : verdict.ErrorCode!, verdict.Message!),
     };
 
-    private static Reply FaultReply(string service, FaultKind kind) => (service, kind) switch
+    private static Reply FaultReply(string service, string operation, FaultKind kind) => (service, kind) switch
     {
+        ("dynamodb", _) => FakeDynamoDb.FaultReply(kind, operation),
         ("ec2", FaultKind.Throttle) => Reply.Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded."),
         ("ec2", FaultKind.ServerError) => Reply.Ec2Error(500, "InternalError", "An internal error has occurred"),
         ("ec2", _) => Reply.Ec2Error(503, "Unavailable", "The server is overloaded"),

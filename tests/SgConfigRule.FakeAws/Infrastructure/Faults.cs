@@ -22,8 +22,8 @@ public enum FaultKind
 }
 
 /// <summary>
-/// One fault to inject: on calls to <see cref="Service"/> (signing name: ec2, config, cloudtrail, sts; null = any) and
-/// <see cref="Operation"/> (null = any), with <see cref="Probability"/>, at most <see cref="Times"/> times.
+/// One fault to inject: on calls to <see cref="Service"/> (signing name: ec2, config, cloudtrail, sts, ssm, dynamodb;
+/// null = any) and <see cref="Operation"/> (null = any), with <see cref="Probability"/>, at most <see cref="Times"/> times.
 /// </summary>
 public sealed record FaultRule(string? Service, string? Operation, FaultKind Kind, double Probability = 1.0, int Times = int.MaxValue)
 {

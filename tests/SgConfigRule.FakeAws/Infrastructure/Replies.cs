@@ -8,6 +8,9 @@ namespace SgConfigRule.FakeAws.Infrastructure;
 /// <summary>A response to write, in the service's own format.</summary>
 public sealed record Reply(int StatusCode, string ContentType, string Body, string? ErrorCode = null)
 {
+    /// <summary>Response headers the service sends besides the request id (e.g. DynamoDB's <c>x-amz-crc32</c>).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public static Reply Json(JsonNode body) => new(200, "application/x-amz-json-1.1", body.ToJsonString());
 
     /// <summary>JSON 1.1 error: <c>{"__type": "…#Code", "message": "…"}</c>.</summary>
