@@ -146,8 +146,8 @@ public sealed class RevokeFunction
         }
 
         using var ec2 = AwsClients.Ec2(aws);
-        // The revoke itself is never retried by the SDK: a retry after a lost answer would hide that the first one worked.
-        using var ec2Once = AwsClients.Ec2(aws with { Retry = aws.Retry with { MaxAttempts = 1 } });
+        // The revoke itself is never resent by the SDK or the HTTP stack: a resend after a lost answer would hide that the first one worked.
+        using var ec2Once = AwsClients.Ec2SingleAttempt(aws);
         using var prefixLists = new PrefixListCache(() => ec2);
         var settings = new RunSettings(runId, request.AutomationExecutionId, key, policy, request.Mode == RemediationMode.DryRun,
             runtime.ExemptionTagProtectedByIam, request.LoopGuard, new DateTimeOffset(now) + runtime.TimeBudget - runtime.PostRevokeReserve);

@@ -39,6 +39,36 @@ public static class AwsClients
         return new AmazonDynamoDBClient(options.ResolveCredentials(), config);
     }
 
+    /// <summary>
+    /// An EC2 client for a write whose answer must not be guessed: one attempt, on a connection of its own. A resend
+    /// after a lost answer would hide that the first attempt worked: the SDK's retry, its separate immediate retry of
+    /// "stale connection" errors (<c>MaxStaleConnectionRetries</c>, which a connection closed after EC2 acted looks
+    /// like), and .NET's own resend on a reused keep-alive connection are all switched off.
+    /// </summary>
+    public static IAmazonEC2 Ec2SingleAttempt(AwsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonEC2Config();
+        Configure(config, options with { Retry = options.Retry with { MaxAttempts = 1 } }, ServiceDescription.Ec2);
+        config.MaxStaleConnectionRetries = 0;
+        config.HttpClientFactory = new FreshConnectionHttpClientFactory();
+        return new AmazonEC2Client(options.ResolveCredentials(), config);
+    }
+
+    /// <summary>A new HTTP client, and so a new connection, for every request.</summary>
+    private sealed class FreshConnectionHttpClientFactory : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
+            new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseCookies = false })
+            {
+                Timeout = clientConfig?.Timeout ?? TimeSpan.FromSeconds(100),
+            };
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+    }
+
     public static IAmazonSimpleSystemsManagement Ssm(AwsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -21,6 +21,8 @@ internal sealed class BootstrapProcess : IAsyncDisposable
     public string Output { get { lock (output) return output.ToString(); } }
 
     /// <param name="trustedCertificates">A PEM file the process trusts instead of the system's (for endpoints served over HTTPS).</param>
+    public const string LedgerTable = "sg-config-rule-ledger";
+
     public static BootstrapProcess Start(FakeLambdaRuntimeApi lambda, FakeAwsServer aws, string? handler, string? executable = null,
                                          string? trustedCertificates = null)
     {
@@ -34,6 +36,9 @@ internal sealed class BootstrapProcess : IAsyncDisposable
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = lambda.Address;
         // Deployed as the walkthrough's stack is once it revokes (the function refuses Revoke below this ceiling).
         start.Environment["SGCR_REMEDIATION_MODE"] = "Revoke";
+        // With the ledger table the template creates (in the loopback DynamoDB), as deployed.
+        if (!aws.DynamoDb.Tables.Any(t => t.Name == LedgerTable)) aws.DynamoDb.CreateTable(LedgerTable, "pk");
+        start.Environment["SGCR_LEDGER_TABLE"] = LedgerTable;
         if (handler is not null) start.Environment["_HANDLER"] = handler;
         if (trustedCertificates is not null) start.Environment["SSL_CERT_FILE"] = trustedCertificates;
         var process = Process.Start(start)!;

@@ -185,7 +185,11 @@ public sealed class FaultInjectionTests
 
             // The allowed HTTPS rules are always there, and a removed SSH rule is always reported.
             Assert.Equal(2, rules.Count(r => r.FromPort == 443));
-            if (!sshPresent) Assert.True(outcome.Revoked.Any(r => r.RuleId == ssh), $"run {run}: the SSH rule is gone and the outcome ({outcome.Status}) does not say so");
+            if (!sshPresent)
+            {
+                Assert.True(outcome.Revoked.Any(r => r.RuleId == ssh), $"run {run}: the SSH rule is gone and the outcome ({outcome.Status}) does not say so; calls:\n"
+                    + string.Join("\n", harness.Server.Calls.Where(c => c.Service is "ec2").Select(c => $"{c.Operation} {c.StatusCode} {c.Fault} {c.ErrorCode}")));
+            }
             switch (outcome.Status)
             {
                 case RemediationStatus.Revoked:

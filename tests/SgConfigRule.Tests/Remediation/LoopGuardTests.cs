@@ -75,8 +75,8 @@ public sealed class LoopGuardTests
         Assert.Contains("is not valid; it was ignored", problem);
     }
 
-    private static async Task<LoopGuardState> GuardAsync(RemediationHarness harness) =>
-        (await harness.Ledger.ReadAsync(RemediationHarness.WebGroupKey, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken)).Guard;
+    private static async Task<LoopGuardState> GuardAsync(RemediationHarness harness, DateTimeOffset? now = null) =>
+        (await harness.Ledger.ReadAsync(RemediationHarness.WebGroupKey, now ?? DateTimeOffset.UtcNow, TestContext.Current.CancellationToken)).Guard;
 
     private static async Task<string> ReAddSshAsync(RemediationHarness harness)
     {
@@ -103,7 +103,7 @@ public sealed class LoopGuardTests
             Assert.Equal(RemediationStatus.Revoked, outcome.Status);
             Assert.Equal(2, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
         }
-        Assert.Matches("^[0-9a-f]{8}:3:[0-9]+:n$", (await GuardAsync(harness)).Format());
+        Assert.Matches("^[0-9a-f]{8}:3:[0-9]+:n$", (await GuardAsync(harness, clock.Now)).Format());
 
         // The fourth time: the rule stays, the group stays non-compliant, people are told who keeps adding it.
         var ssh = await ReAddSshAsync(harness);
@@ -120,7 +120,7 @@ public sealed class LoopGuardTests
         Assert.DoesNotContain("To restore exactly what was removed", tripped.Text);
         var machine = JsonNode.Parse(JsonNode.Parse(tripped.Message)!["sqs"]!.GetValue<string>())!;
         Assert.Equal(ssh, machine["Guarded"]![0]!["RuleId"]!.GetValue<string>());
-        Assert.EndsWith(":e", (await GuardAsync(harness)).Format(), StringComparison.Ordinal);
+        Assert.EndsWith(":e", (await GuardAsync(harness, clock.Now)).Format(), StringComparison.Ordinal);
 
         // Every later run (each evaluation of the still non-compliant group) holds, quietly, and writes nothing.
         harness.Server.ClearCalls();
@@ -128,7 +128,7 @@ public sealed class LoopGuardTests
         var holding = await harness.RunAsync();
         Assert.Equal(RemediationStatus.LoopGuardHolding, holding.Status);
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation is "RevokeSecurityGroupIngress" or "CreateTags");
-        Assert.EndsWith(":e", (await GuardAsync(harness)).Format(), StringComparison.Ordinal);
+        Assert.EndsWith(":e", (await GuardAsync(harness, clock.Now)).Format(), StringComparison.Ordinal);
 
         // When the window has passed it revokes again.
         clock.Now = Start.AddHours(26);
@@ -201,13 +201,18 @@ public sealed class LoopGuardTests
     {
         await using var harness = await RemediationHarness.StartAsync();
         await harness.WebServerWithSshAsync();
-        var now = DateTimeOffset.UtcNow;
-        var read = await harness.Ledger.ReadAsync(RemediationHarness.WebGroupKey, now, TestContext.Current.CancellationToken);
-        var corrupt = LoopGuardState.Parse("leave-me-alone", now, out _);
-        Assert.True(await harness.Ledger.TryWriteAsync(RemediationHarness.WebGroupKey, read,
-            read with { Version = 1, Guard = corrupt }, now, TestContext.Current.CancellationToken));
+        // Only the function (and the security team) can write the table; should the item be damaged anyway, the guard
+        // starts over - which revokes, never spares - and the notice says so.
+        harness.Server.DynamoDb.Put(RemediationHarness.LedgerTable, new System.Text.Json.Nodes.JsonObject
+        {
+            ["pk"] = new System.Text.Json.Nodes.JsonObject { ["S"] = RemediationHarness.WebGroupKey.ToString() },
+            ["version"] = new System.Text.Json.Nodes.JsonObject { ["N"] = "7" },
+            ["guard"] = new System.Text.Json.Nodes.JsonObject { ["S"] = "leave-me-alone" },
+            ["runs"] = new System.Text.Json.Nodes.JsonObject { ["S"] = "[]" },
+        });
         var outcome = await harness.RunAsync();
         Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        Assert.Contains("the loop guard's stored state 'leave-me-alone' is not valid; it was ignored", outcome.Note);
         Assert.Matches("^[0-9a-f]{8}:1:[0-9]+:n$", (await GuardAsync(harness)).Format());
     }
 

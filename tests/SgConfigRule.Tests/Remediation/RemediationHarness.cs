@@ -18,19 +18,23 @@ internal sealed class RemediationHarness : IAsyncDisposable
     private RemediationHarness(FakeAwsServer server, TimeProvider? time, Func<RemediationRuntime, RemediationRuntime>? configure)
     {
         Server = server;
-        var runtime = new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
-            time ?? TimeProvider.System, LogOutput)
+        server.DynamoDb.CreateTable(LedgerTable, "pk");
+        var options = AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 });
+        Ledger = new DynamoDbLedger(SgConfigRule.Aws.AwsClients.DynamoDb(options), LedgerTable);
+        var runtime = new RemediationRuntime(options, time ?? TimeProvider.System, LogOutput)
         {
             ModeCeiling = RemediationMode.Revoke,
-            Ledger = Ledger,
+            LedgerTable = LedgerTable,
         };
         Function = new RevokeFunction(configure is null ? runtime : configure(runtime));
     }
 
     public FakeAwsServer Server { get; }
 
-    /// <summary>The remediation ledger (loop guard, revoke journal) the function writes.</summary>
-    public InMemoryLedger Ledger { get; } = new();
+    public const string LedgerTable = "sg-config-rule-ledger";
+
+    /// <summary>The remediation ledger (loop guard, revoke journal) the function writes, in the loopback DynamoDB.</summary>
+    public DynamoDbLedger Ledger { get; }
 
     public static SgConfigRule.Remediation.Ledger.LedgerKey WebGroupKey { get; } = new(null, "us-east-1", WebGroup);
     public RevokeFunction Function { get; }
