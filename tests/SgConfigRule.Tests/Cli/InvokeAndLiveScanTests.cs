@@ -149,6 +149,21 @@ public class InvokeAndLiveScanTests
         Assert.Contains("SecurityGroupId: 'not-a-group' is not a security group id", run.Error);
     }
 
+    [Fact]
+    public async Task Invoke_remediation_refuses_a_region_option_that_contradicts_the_payload()
+    {
+        // The payload names where the function acts; a different --region would sign for one Region and report another.
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Ec2.AddGroup("sg-0f3c6a1e2b4d58a90", "Web Server Security Group");
+        server.Ec2.AddIngress("sg-0f3c6a1e2b4d58a90", "tcp", 22, 22, Ec2Source.Ipv4("203.0.113.7/32"));
+        var payload = WriteTemp("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"Revoke","Region":"us-east-1"}""");
+        var run = await RunAsync(server, null, "invoke", "remediation", payload, "--region", "eu-west-1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the payload names Region us-east-1 and --region says eu-west-1", run.Error);
+        Assert.DoesNotContain(server.Calls, c => c.Service == "ec2");
+        Assert.Single(server.Ec2.Rules("sg-0f3c6a1e2b4d58a90"));
+    }
+
     private static string WriteTemp(string content)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("sgcr-payload-").FullName, "payload.json");
