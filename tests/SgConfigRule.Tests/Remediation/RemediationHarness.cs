@@ -6,6 +6,7 @@ using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.Remediation;
 using SgConfigRule.Tests.Aws;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Remediation;
 
@@ -18,13 +19,14 @@ internal sealed class RemediationHarness : IAsyncDisposable
     {
         Server = server;
         var runtime = new RemediationRuntime(AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 }),
-            time ?? TimeProvider.System, LogOutput);
+            time ?? TimeProvider.System, LogOutput.Writer);
         Function = new RevokeFunction(configure is null ? runtime : configure(runtime));
     }
 
     public FakeAwsServer Server { get; }
     public RevokeFunction Function { get; }
-    public StringWriter LogOutput { get; } = new();
+    /// <summary>The function's log lines; concurrent remediations write it at once (see <see cref="LogCapture"/>).</summary>
+    public LogCapture LogOutput { get; } = new();
 
     public static async Task<RemediationHarness> StartAsync(TimeProvider? time = null, int seed = 1234,
                                                            Func<RemediationRuntime, RemediationRuntime>? configure = null) =>
