@@ -24,6 +24,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public const string SecretKey = "fake/secret/key/for/loopback/tests/only0";
 
     private readonly ConcurrentQueue<RecordedCall> calls = new();
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private LoopbackHost host = null!;
 
     private FakeAwsServer(int seed)
@@ -54,7 +55,10 @@ public sealed class FakeAwsServer : IAsyncDisposable
     /// <summary>How long after a call its CloudTrail record becomes visible to LookupEvents (CloudTrail's delivery lag).</summary>
     public TimeSpan CloudTrailDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Every request, in arrival order, with how it was answered.</summary>
+    /// <summary>Time since the server started: the clock of <see cref="RecordedCall.Arrived"/>.</summary>
+    public TimeSpan Uptime => clock.Elapsed;
+
+    /// <summary>Every request, in the order their answers were decided, with how and when they were answered.</summary>
     public IReadOnlyList<RecordedCall> Calls => [.. calls];
 
     public int CountCalls(string service, string operation) => calls.Count(c => c.Service == service && c.Operation == operation);
@@ -82,6 +86,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrived = clock.Elapsed;
+        void Record(RecordedCall call) => calls.Enqueue(call with { Arrived = arrived, Elapsed = clock.Elapsed - arrived });
         var request = context.Request;
         if (request.Method == "GET" && request.Path.StartsWithSegments("/container-credentials", StringComparison.Ordinal))
         {
@@ -113,7 +119,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
             fault = Faults.Decide(service, operation);
             if (fault?.Kind == FaultKind.Drop)
             {
-                calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text));
+                Record(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text));
                 context.Abort();
                 return;
             }
@@ -126,7 +132,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 catch (OperationCanceledException)
                 {
                     // The client gave up waiting: the call happened, and nothing was done.
-                    calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text));
+                    Record(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text));
                     return;
                 }
             }
@@ -135,7 +141,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 ? FaultReply(service, fault.Kind)
                 : Dispatch(service, operation, text, verdict.AccessKey);
         }
-        calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text));
+        Record(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text));
         if (fault?.Kind == FaultKind.LostReply)
         {
             context.Abort();
