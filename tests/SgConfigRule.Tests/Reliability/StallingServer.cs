@@ -22,13 +22,13 @@ public enum Stall
 /// <summary>
 /// A loopback HTTP/1.1 server on raw sockets that misbehaves in ways Kestrel will not: the network failures the fake
 /// AWS server cannot inject (an endpoint that accepts and never answers; an answer whose body stops coming). It keeps
-/// every connection open until the client closes it or the server is disposed, and records when each arrived and ended.
+/// every connection open until the client closes it or the server is disposed, and records when each request arrived and its connection ended.
 /// </summary>
 public sealed class StallingServer : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
-    private readonly ConcurrentQueue<(TimeSpan Accepted, TimeSpan Closed)> connections = new();
+    private readonly ConcurrentQueue<(TimeSpan Requested, TimeSpan Closed)> connections = new();
     private readonly ConcurrentBag<Task> handlers = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly Task acceptLoop;
@@ -45,8 +45,11 @@ public sealed class StallingServer : IAsyncDisposable
     public Uri Url { get; }
     public TimeSpan Uptime => clock.Elapsed;
 
-    /// <summary>Each connection: when it was accepted and when the client closed it (on <see cref="Uptime"/>'s clock).</summary>
-    public IReadOnlyList<(TimeSpan Accepted, TimeSpan Closed)> Connections => [.. connections.OrderBy(c => c.Accepted)];
+    /// <summary>
+    /// Each connection that carried a request: when the request arrived and when the client closed the connection (on
+    /// <see cref="Uptime"/>'s clock). A connection the client's pool opened but never used is not counted.
+    /// </summary>
+    public IReadOnlyList<(TimeSpan Requested, TimeSpan Closed)> Connections => [.. connections.OrderBy(c => c.Requested)];
 
     private async Task AcceptAsync()
     {
@@ -61,15 +64,16 @@ public sealed class StallingServer : IAsyncDisposable
             {
                 return;
             }
-            handlers.Add(ServeAsync(socket, clock.Elapsed));
+            handlers.Add(ServeAsync(socket));
         }
     }
 
-    private async Task ServeAsync(Socket socket, TimeSpan accepted)
+    private async Task ServeAsync(Socket socket)
     {
         using (socket)
         {
             var buffer = new byte[64 * 1024];
+            TimeSpan? requested = null;
             try
             {
                 // Read until the end of the headers and the announced body (the request is small).
@@ -80,6 +84,7 @@ public sealed class StallingServer : IAsyncDisposable
                     if (n == 0) return;
                     received.Append(Encoding.ASCII.GetString(buffer, 0, n));
                 }
+                requested = clock.Elapsed;
                 if (Behaviour is Stall.HeadersThenStalls or Stall.TricklesTheBody)
                 {
                     var head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: 2000\r\nx-amzn-RequestId: stalled\r\n\r\n";
@@ -108,7 +113,7 @@ public sealed class StallingServer : IAsyncDisposable
             }
             finally
             {
-                connections.Enqueue((accepted, clock.Elapsed));
+                if (requested is { } at) connections.Enqueue((at, clock.Elapsed));
             }
         }
     }
