@@ -28,6 +28,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     private readonly ConcurrentQueue<RecordedCall> calls = new();
     private readonly Dictionary<string, FakeEc2> ec2ByRegion = new(StringComparer.Ordinal);
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private LoopbackHost host = null!;
 
     private FakeAwsServer(int seed)
@@ -62,7 +63,10 @@ public sealed class FakeAwsServer : IAsyncDisposable
     /// <summary>How long after a call its CloudTrail record becomes visible to LookupEvents (CloudTrail's delivery lag).</summary>
     public TimeSpan CloudTrailDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Every request, in arrival order, with how it was answered.</summary>
+    /// <summary>Time since the server started: the clock of <see cref="RecordedCall.Arrived"/>.</summary>
+    public TimeSpan Uptime => clock.Elapsed;
+
+    /// <summary>Every request, in the order their answers were decided, with how and when they were answered.</summary>
     public IReadOnlyList<RecordedCall> Calls => [.. calls];
 
     /// <summary>EC2 in <paramref name="region"/>, created empty on first use.</summary>
@@ -105,6 +109,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrived = clock.Elapsed;
+        void Record(RecordedCall call) => calls.Enqueue(call with { Arrived = arrived, Elapsed = clock.Elapsed - arrived });
         var request = context.Request;
         if (request.Method == "GET" && request.Path.StartsWithSegments("/container-credentials", StringComparison.Ordinal))
         {
@@ -137,7 +143,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
             fault = Faults.Decide(service, operation);
             if (fault?.Kind == FaultKind.Drop)
             {
-                calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text, signedRegion));
+                Record(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Drop, null, text, signedRegion));
                 context.Abort();
                 return;
             }
@@ -150,7 +156,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 catch (OperationCanceledException)
                 {
                     // The client gave up waiting: the call happened, and nothing was done.
-                    calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text, signedRegion));
+                    Record(new RecordedCall(service, operation, verdict.AccessKey, 0, FaultKind.Slow, null, text, signedRegion));
                     return;
                 }
             }
@@ -159,7 +165,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 ? FaultReply(service, operation, fault.Kind)
                 : Dispatch(service, operation, text, verdict.AccessKey, verdict.Region ?? FakeEc2.DefaultRegion);
         }
-        calls.Enqueue(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text, signedRegion));
+        Record(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text, signedRegion));
         if (fault?.Kind == FaultKind.LostReply)
         {
             context.Abort();

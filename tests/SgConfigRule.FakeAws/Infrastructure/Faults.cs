@@ -81,4 +81,11 @@ public sealed class FaultPlan(int seed)
 
 /// <summary>One request the server saw: what was called, with which key, for which Region it was signed, and how it was answered.</summary>
 public sealed record RecordedCall(string Service, string Operation, string? AccessKey, int StatusCode, FaultKind? Fault, string? ErrorCode, string Body,
-                                  string? Region = null);
+                                  string? Region = null)
+{
+    /// <summary>When the request arrived, on the server's clock (<see cref="FakeAwsServer.Uptime"/>).</summary>
+    public TimeSpan Arrived { get; init; }
+
+    /// <summary>How long the server took from arrival to its answer (or to dropping the connection).</summary>
+    public TimeSpan Elapsed { get; init; }
+}

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SgConfigRule.FakeAws.Lambda;
 using SgConfigRule.LambdaRuntime;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.LambdaRuntime;
 
@@ -14,7 +15,7 @@ public class RuntimeLoopTests
     public async Task Each_invocation_gets_the_handlers_response_and_a_failure_costs_only_its_invocation()
     {
         await using var lambda = await FakeLambdaRuntimeApi.StartAsync();
-        var log = new StringWriter();
+        var log = new LogCapture();  // the loop writes on its own thread while the test reads
         LambdaHandler handler = async input =>
         {
             var text = await new StreamReader(input).ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -23,7 +24,7 @@ public class RuntimeLoopTests
         };
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         using var api = new RuntimeApiClient(lambda.Address);
-        var loop = Task.Run(() => new RuntimeLoop(api, handler, new RuntimeLog(log, TimeProvider.System)).RunAsync(cancel.Token), TestContext.Current.CancellationToken);
+        var loop = Task.Run(() => new RuntimeLoop(api, handler, new RuntimeLog(log.Writer, TimeProvider.System)).RunAsync(cancel.Token), TestContext.Current.CancellationToken);
 
         var first = lambda.Enqueue("""{"n":1}"""u8.ToArray());
         var failing = lambda.Enqueue("""{"n":"boom"}"""u8.ToArray());
@@ -58,8 +59,8 @@ public class RuntimeLoopTests
         await using var lambda = await FakeLambdaRuntimeApi.StartAsync();
         lambda.MaxResponseBytes = 1000;
         using var api = new RuntimeApiClient(lambda.Address);
-        var log = new StringWriter();
-        var loop = new RuntimeLoop(api, _ => Task.FromResult<Stream>(new MemoryStream(new byte[5000])), new RuntimeLog(log, TimeProvider.System));
+        var log = new LogCapture();
+        var loop = new RuntimeLoop(api, _ => Task.FromResult<Stream>(new MemoryStream(new byte[5000])), new RuntimeLog(log.Writer, TimeProvider.System));
         var requestId = lambda.Enqueue("{}"u8.ToArray());
 
         await loop.InvokeAsync(await api.NextAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);

@@ -99,6 +99,7 @@ public sealed class FaultInjectionTests
         Assert.Contains("COMPLIANT", expected.Values);
 
         int completed = 0, failed = 0, faults = 0;
+        var timings = new FaultTimings("sweep");
         for (var run = 0; run < Runs; run++)
         {
             await using var server = await FakeAwsServer.StartAsync(seed: 1000 + run);
@@ -107,7 +108,8 @@ public sealed class FaultInjectionTests
             var succeeded = true;
             try
             {
-                await Rule(server).InvokeAsync(Encoding.UTF8.GetBytes(RuleHarness.ScheduledEvent()), TestContext.Current.CancellationToken);
+                await timings.TimeAsync(run, server,
+                    () => Rule(server).InvokeAsync(Encoding.UTF8.GetBytes(RuleHarness.ScheduledEvent()), TestContext.Current.CancellationToken), _ => "complete");
             }
             catch (Exception e) when (e is RuleInvocationException or AwsRequestException or OperationCanceledException)
             {
@@ -133,12 +135,14 @@ public sealed class FaultInjectionTests
         }
         Assert.True(faults > Runs, $"only {faults} faults were injected in {Runs} runs");
         TestContext.Current.TestOutputHelper?.WriteLine($"sweep: {Runs} runs, {completed} complete, {failed} failed for a retry, {faults} faults injected");
+        TestContext.Current.TestOutputHelper?.WriteLine(timings.Report());
     }
 
     [Fact]
     public async Task A_change_under_faults_is_evaluated_right_or_fails_for_a_retry()
     {
         int completed = 0, faults = 0;
+        var timings = new FaultTimings("change");
         for (var run = 0; run < Runs * 3; run++)
         {
             await using var server = await FakeAwsServer.StartAsync(seed: 2000 + run);
@@ -149,7 +153,8 @@ public sealed class FaultInjectionTests
             var item = RuleHarness.ItemFor(server, "sg-0f3c6a1e2b4d58a90", RuleHarness.Now.UtcDateTime.AddMinutes(-1));
             try
             {
-                var result = await Rule(server).InvokeAsync(Encoding.UTF8.GetBytes(RuleHarness.ChangeEvent(item)), TestContext.Current.CancellationToken);
+                var result = await timings.TimeAsync(run, server,
+                    () => Rule(server).InvokeAsync(Encoding.UTF8.GetBytes(RuleHarness.ChangeEvent(item)), TestContext.Current.CancellationToken), _ => "complete");
                 Assert.Equal("NON_COMPLIANT", Assert.Single(result.Posted).ComplianceType);
                 completed++;
             }
@@ -162,6 +167,7 @@ public sealed class FaultInjectionTests
         }
         Assert.True(completed > 0, "no run completed: the storm is too strong to say anything");
         TestContext.Current.TestOutputHelper?.WriteLine($"change: {Runs * 3} runs, {completed} complete, {faults} faults injected");
+        TestContext.Current.TestOutputHelper?.WriteLine(timings.Report());
     }
 
     [Fact]
@@ -169,6 +175,7 @@ public sealed class FaultInjectionTests
     {
         int revoked = 0, failedRuns = 0, faults = 0;
         var statuses = new Dictionary<RemediationStatus, int>();
+        var timings = new FaultTimings("remediation");
         for (var run = 0; run < Runs * 2; run++)
         {
             await using var harness = await RemediationHarness.StartAsync(seed: 3000 + run, configure: r => r with { Aws = r.Aws with { Retry = Retry } });
@@ -177,7 +184,7 @@ public sealed class FaultInjectionTests
             harness.Server.ClearCalls();
             Storm(harness.Server, new Random(run), "ec2", "cloudtrail", "config");
 
-            var outcome = await harness.RunAsync(configRuleName: "sg-config-rule");
+            var outcome = await timings.TimeAsync(run, harness.Server, () => harness.RunAsync(configRuleName: "sg-config-rule"), o => o.Status.ToString());
             faults += Faulted(harness.Server);
             statuses[outcome.Status] = statuses.GetValueOrDefault(outcome.Status) + 1;
             var rules = harness.Server.Ec2.Rules(RemediationHarness.WebGroup);
@@ -211,5 +218,6 @@ public sealed class FaultInjectionTests
         Assert.True(revoked > 0, "no run revoked: the storm is too strong to say anything");
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"remediation: {Runs * 2} runs, {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}, {faults} faults injected");
+        TestContext.Current.TestOutputHelper?.WriteLine(timings.Report());
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,12 +13,16 @@ namespace SgConfigRule.Tests.Remediation;
 /// and <c>{{ automation:EXECUTION_ID }}</c> interpolation; step outputs with <c>$.…</c> selectors; <c>aws:branch</c>
 /// choices; <c>onFailure</c>, <c>nextStep</c>, <c>isEnd</c>, <c>maxAttempts</c>, <c>isCritical</c>. Actions:
 /// <c>aws:invokeLambdaFunction</c> (registered in-process handlers — the real functions), <c>aws:executeScript</c>
-/// (the document's own Python, run with /usr/bin/python3), <c>aws:executeAwsApi</c> for SNS Publish (recorded, with
+/// (the document's own Python, run by /usr/bin/python3 — a long-lived worker, see <see cref="PythonWorkerPool"/>;
+/// a runner may be used by several threads at once), <c>aws:executeAwsApi</c> for SNS Publish (recorded, with
 /// SNS's limits checked), and <c>aws:sleep</c> (recorded, not waited).
 /// </summary>
-public sealed partial class AutomationRunner(string documentPath)
+public sealed partial class AutomationRunner(string documentPath, IPythonScripts? scripts = null)
 {
     private readonly YamlMappingNode document = Load(documentPath);
+
+    /// <summary>Where the script steps run: by default the process-wide pool of Python workers.</summary>
+    public IPythonScripts Scripts { get; } = scripts ?? PythonWorkerPool.Shared;
 
     public Dictionary<string, Func<string, Task<string>>> Functions { get; } = new(StringComparer.Ordinal);
     public string AccountId { get; init; } = "111122223333";
@@ -82,7 +85,7 @@ public sealed partial class AutomationRunner(string documentPath)
                     object? result = action switch
                     {
                         "aws:invokeLambdaFunction" => await InvokeAsync(inputs, Resolve, payloads),
-                        "aws:executeScript" => RunScript(inputs, Resolve),
+                        "aws:executeScript" => await RunScriptAsync(inputs, Resolve),
                         "aws:executeAwsApi" => CallApi(inputs, Resolve, published),
                         "aws:sleep" => Sleep(inputs, Interpolate, sleeps, OnSleep),
                         "aws:branch" => branchTarget = Branch(inputs, Resolve),
@@ -92,7 +95,7 @@ public sealed partial class AutomationRunner(string documentPath)
                     error = null;
                     break;
                 }
-                catch (Exception e) when (e is not NotSupportedException)
+                catch (Exception e) when (e is not (NotSupportedException or ScriptHostException))
                 {
                     error = e.Message;
                 }
@@ -174,7 +177,7 @@ public sealed partial class AutomationRunner(string documentPath)
         }
     }
 
-    private static object? RunScript(YamlMappingNode inputs, Func<string, object?> resolve)
+    private async Task<object?> RunScriptAsync(YamlMappingNode inputs, Func<string, object?> resolve)
     {
         var events = new JsonObject();
         if (inputs.Children.TryGetValue(new YamlScalarNode("InputPayload"), out var payload))
@@ -186,34 +189,8 @@ public sealed partial class AutomationRunner(string documentPath)
         }
         var runtime = Format(resolve(Scalar(inputs, "Runtime")!));
         if (!runtime.StartsWith("python3", StringComparison.Ordinal)) throw new InvalidOperationException($"runtime {runtime} is not Python 3");
-        var script = Scalar(inputs, "Script")!;
-        var handler = Scalar(inputs, "Handler")!;
-        var wrapper = script + "\n\nimport json as _json, sys as _sys\n_result = " + handler + "(_json.loads(_sys.stdin.read()), None)\n_sys.stdout.write(_json.dumps(_result))\n";
-        var file = Path.Combine(Path.GetTempPath(), $"ssm-script-{Guid.NewGuid():N}.py");
-        File.WriteAllText(file, wrapper);
-        try
-        {
-            var start = new ProcessStartInfo("/usr/bin/python3", [file])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardInputEncoding = new UTF8Encoding(false),
-            };
-            start.Environment["PYENV_VERSION"] = "system";
-            using var process = Process.Start(start)!;
-            process.StandardInput.Write(events.ToJsonString());
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEnd();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"script failed: {errors.Trim().Split('\n').LastOrDefault()}");
-            return new Dictionary<string, object?> { ["Payload"] = JsonNode.Parse(output) };
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var result = await Scripts.RunAsync(Scalar(inputs, "Script")!, Scalar(inputs, "Handler")!, events);
+        return new Dictionary<string, object?> { ["Payload"] = result };
     }
 
     private static object? CallApi(YamlMappingNode inputs, Func<string, object?> resolve, List<Publish> published)

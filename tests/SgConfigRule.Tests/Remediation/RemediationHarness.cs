@@ -7,6 +7,7 @@ using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.Remediation;
 using SgConfigRule.Remediation.Ledger;
 using SgConfigRule.Tests.Aws;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Remediation;
 
@@ -21,7 +22,7 @@ internal sealed class RemediationHarness : IAsyncDisposable
         server.DynamoDb.CreateTable(LedgerTable, "pk");
         var options = AwsTestSupport.Options(server, AwsTestSupport.FastRetry with { MaxAttempts = 4 });
         Ledger = new DynamoDbLedger(SgConfigRule.Aws.AwsClients.DynamoDb(options), LedgerTable);
-        var runtime = new RemediationRuntime(options, time ?? TimeProvider.System, LogOutput)
+        var runtime = new RemediationRuntime(options, time ?? TimeProvider.System, LogOutput.Writer)
         {
             ModeCeiling = RemediationMode.Revoke,
             LedgerTable = LedgerTable,
@@ -38,7 +39,8 @@ internal sealed class RemediationHarness : IAsyncDisposable
 
     public static SgConfigRule.Remediation.Ledger.LedgerKey WebGroupKey { get; } = new(null, "us-east-1", WebGroup);
     public RevokeFunction Function { get; }
-    public StringWriter LogOutput { get; } = new();
+    /// <summary>The function's log lines; concurrent remediations write it at once (see <see cref="LogCapture"/>).</summary>
+    public LogCapture LogOutput { get; } = new();
 
     public static async Task<RemediationHarness> StartAsync(TimeProvider? time = null, int seed = 1234,
                                                            Func<RemediationRuntime, RemediationRuntime>? configure = null) =>

@@ -6,6 +6,7 @@ using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.Rule;
 using SgConfigRule.Rule.Handling;
 using SgConfigRule.Tests.Aws;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Rule;
 
@@ -17,12 +18,13 @@ internal sealed class RuleHarness : IAsyncDisposable
     private RuleHarness(FakeAwsServer server)
     {
         Server = server;
-        Function = new RuleFunction(new RuleRuntime(AwsTestSupport.Options(server), new FixedClock(Now), LogOutput));
+        Function = new RuleFunction(new RuleRuntime(AwsTestSupport.Options(server), new FixedClock(Now), LogOutput.Writer));
     }
 
     public FakeAwsServer Server { get; }
     public RuleFunction Function { get; }
-    public StringWriter LogOutput { get; } = new();
+    /// <summary>The function's log lines: each invocation has its own <c>RuleLog</c> (and lock), so concurrent invocations write at once.</summary>
+    public LogCapture LogOutput { get; } = new();
 
     public static async Task<RuleHarness> StartAsync(int seed = 1234) => new(await FakeAwsServer.StartAsync(seed));
 
