@@ -82,11 +82,12 @@ public sealed class RevokeFunction
     /// <summary>
     /// What ends a run as <c>Failed</c> by design: refusals and unreadable policies (<see cref="RemediationException"/>),
     /// AWS calls that kept failing or ran out of time — the EC2 SDK reports its timeouts as <see cref="TimeoutException"/>
-    /// or a cancellation nobody outside asked for — and input that could not be read.
+    /// or a cancellation nobody outside asked for, and a connection that kept dropping as the <see cref="IOException"/>
+    /// itself — and input that could not be read.
     /// </summary>
     private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
         e is RemediationException or AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-            or HttpRequestException or TimeoutException or SgConfigRule.Policy.Parsing.InputException
+            or HttpRequestException or TimeoutException or IOException or SgConfigRule.Policy.Parsing.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, string runId, Stopwatch watch,

@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.EC2;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SecurityToken.Model;
@@ -28,15 +29,7 @@ public static class AwsClients
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonEC2Config();
         Configure(config, options, ServiceDescription.Ec2);
-        return new AmazonEC2Client(options.ResolveCredentials(), config);
-    }
-
-    public static IAmazonDynamoDB DynamoDb(AwsClientOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var config = new AmazonDynamoDBConfig();
-        Configure(config, options, ServiceDescription.DynamoDb);
-        return new AmazonDynamoDBClient(options.ResolveCredentials(), config);
+        return new BoundedEc2Client(options.ResolveCredentials(), config);
     }
 
     /// <summary>
@@ -49,24 +42,17 @@ public static class AwsClients
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonEC2Config();
-        Configure(config, options with { Retry = options.Retry with { MaxAttempts = 1 } }, ServiceDescription.Ec2);
+        Configure(config, options with { Retry = options.Retry with { MaxAttempts = 1 } }, ServiceDescription.Ec2, freshConnections: true);
         config.MaxStaleConnectionRetries = 0;
-        config.HttpClientFactory = new FreshConnectionHttpClientFactory();
-        return new AmazonEC2Client(options.ResolveCredentials(), config);
+        return new BoundedEc2Client(options.ResolveCredentials(), config);
     }
 
-    /// <summary>A new HTTP client, and so a new connection, for every request.</summary>
-    private sealed class FreshConnectionHttpClientFactory : HttpClientFactory
+    public static IAmazonDynamoDB DynamoDb(AwsClientOptions options)
     {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseCookies = false })
-            {
-                Timeout = clientConfig?.Timeout ?? TimeSpan.FromSeconds(100),
-            };
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonDynamoDBConfig();
+        Configure(config, options, ServiceDescription.DynamoDb);
+        return new BoundedDynamoDbClient(options.ResolveCredentials(), config);
     }
 
     public static IAmazonSimpleSystemsManagement Ssm(AwsClientOptions options)
@@ -74,7 +60,7 @@ public static class AwsClients
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSimpleSystemsManagementConfig();
         Configure(config, options, ServiceDescription.Ssm);
-        return new AmazonSimpleSystemsManagementClient(options.ResolveCredentials(), config);
+        return new BoundedSsmClient(options.ResolveCredentials(), config);
     }
 
     public static IAmazonSecurityTokenService Sts(AwsClientOptions options)
@@ -82,7 +68,45 @@ public static class AwsClients
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSecurityTokenServiceConfig();
         Configure(config, options, ServiceDescription.Sts);
-        return new AmazonSecurityTokenServiceClient(options.ResolveCredentials(), config);
+        return new BoundedStsClient(options.ResolveCredentials(), config);
+    }
+
+    // The SDK builds a client's pipeline in its base constructor: each client type hands it to SdkBounds there.
+    private sealed class BoundedEc2Client(AWSCredentials credentials, AmazonEC2Config config) : AmazonEC2Client(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            SdkBounds.Apply(pipeline, Config);
+        }
+    }
+
+    private sealed class BoundedDynamoDbClient(AWSCredentials credentials, AmazonDynamoDBConfig config) : AmazonDynamoDBClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            SdkBounds.Apply(pipeline, Config);
+        }
+    }
+
+    private sealed class BoundedSsmClient(AWSCredentials credentials, AmazonSimpleSystemsManagementConfig config)
+        : AmazonSimpleSystemsManagementClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            SdkBounds.Apply(pipeline, Config);
+        }
+    }
+
+    private sealed class BoundedStsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : AmazonSecurityTokenServiceClient(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            SdkBounds.Apply(pipeline, Config);
+        }
     }
 
     /// <summary>
@@ -116,9 +140,10 @@ public static class AwsClients
     /// Region and endpoint from one place for every SDK client: the endpoint is resolved as our own clients resolve it
     /// (<see cref="ServiceEndpoint"/>: explicit URL, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>, <c>AWS_ENDPOINT_URL</c>),
     /// and an overridden endpoint is always signed for the requested Region. Left to itself the SDK reads the
-    /// variables too, but then signs for the process's default Region, not the one asked for.
+    /// variables too, but then signs for the process's default Region, not the one asked for. Retries and time limits
+    /// are the options' (<see cref="SdkBounds"/>).
     /// </summary>
-    private static void Configure(ClientConfig config, AwsClientOptions options, ServiceDescription service)
+    private static void Configure(ClientConfig config, AwsClientOptions options, ServiceDescription service, bool freshConnections = false)
     {
         var region = options.ResolveRegion();
         config.IgnoreConfiguredEndpointUrls = true;
@@ -135,5 +160,6 @@ public static class AwsClients
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = Math.Max(0, options.Retry.MaxAttempts - 1);
         config.Timeout = options.Retry.AttemptTimeout;
+        SdkBounds.Register(config, options, freshConnections);
     }
 }

@@ -99,11 +99,12 @@ public sealed class RuleFunction
             }
         }
         catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-                                      or HttpRequestException or TimeoutException
+                                      or HttpRequestException or TimeoutException or IOException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // An AWS call failed after its retries (the EC2 SDK reports its timeouts as TimeoutException or a
-            // cancellation nobody asked for): post what was evaluated, then fail so Config retries.
+            // cancellation nobody asked for, and a connection that kept dropping as the IOException itself): post what
+            // was evaluated, then fail so Config retries.
             aborted = e;
             context.Fail(null, $"{e.GetType().Name}: {e.Message}");
         }

@@ -250,7 +250,8 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             stored = await LedgerUpdates.UpdateAsync(ledger, settings.Key, stored,
                 l => l.WithCompletion(settings.RunId, settings.ExecutionId, now, [.. revoked], [.. noticeRuns], Counted), now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LedgerUnavailableException or OperationCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        catch (Exception e) when (e is LedgerUnavailableException or OperationCanceledException or Amazon.Runtime.AmazonServiceException
+                                      or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
         {
             notes.Add($"Could not record the end of this run in the ledger ({Describe(e)}): the loop guard did not count it, and a later run may announce these removals again.");
         }
@@ -287,7 +288,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             return before with { Ingress = [.. rules] };
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
-                                      or OperationCanceledException or TimeoutException or SgConfigRule.Policy.Parsing.InputException)
+                                      or OperationCanceledException or TimeoutException or IOException or SgConfigRule.Policy.Parsing.InputException)
         {
             notes.Add($"The rules could not be read again after the revoke ({Describe(e)}); EC2's answer says what was removed.");
             return null;
