@@ -163,6 +163,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
             if (BeforeDispatch is { } hook && fault is null) await hook(service, operation).ConfigureAwait(false);
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
                 ? FaultReply(service, operation, fault.Kind)
+                : fault?.Kind == FaultKind.Raw ? fault.RawReply ?? throw new InvalidOperationException("a Raw fault needs its RawReply")
                 : Dispatch(service, operation, text, verdict.AccessKey, verdict.Region ?? FakeEc2.DefaultRegion);
         }
         Record(new RecordedCall(service, operation, verdict.AccessKey, reply.StatusCode, fault?.Kind, reply.ErrorCode, text, signedRegion));

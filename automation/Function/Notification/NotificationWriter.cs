@@ -85,12 +85,11 @@ public static class NotificationWriter
             _ => $"{Product}: nothing removed on {o.SecurityGroupId} ({Reason(o.Status)})",
         };
         core = Clean(core);
-        if (core.Length > MaxSubjectLength) return string.Concat(core.AsSpan(0, MaxSubjectLength - 3), "...");
+        if (core.Length > MaxSubjectLength) return PlainText.Shorten(core, MaxSubjectLength);
         if (o.GroupName is not { Length: > 0 } name) return core;
         var room = MaxSubjectLength - core.Length - 3;
         if (room < 4) return core;
-        name = Clean(name);
-        return $"{core} ({(name.Length <= room ? name : string.Concat(name.AsSpan(0, room - 3), "..."))})";
+        return $"{core} ({PlainText.Shorten(Clean(name), room)})";
     }
 
     private static string Clean(string text) => PlainText.Line(text);
@@ -115,7 +114,9 @@ public static class NotificationWriter
     private static string Body(RemediationOutcome o, PolicyParameters parameters)
     {
         var text = new StringBuilder();
-        var group = o.GroupName is null ? o.SecurityGroupId : $"{o.SecurityGroupId} ({Clean(o.GroupName)})";
+        // The group id is as the input gave it when the input could not be read: it cannot start a line either.
+        var id = Clean(o.SecurityGroupId);
+        var group = o.GroupName is null ? id : $"{id} ({Clean(o.GroupName)})";
         text.AppendLine(o.Status switch
         {
             RemediationStatus.Revoked => $"{Product} removed {Count(o.Revoked.Count)} from security group {group}.",
@@ -123,7 +124,7 @@ public static class NotificationWriter
             RemediationStatus.Attributed => $"Update on the rules {Product} removed from security group {group}: who added them.",
             RemediationStatus.NothingToRevoke => $"{Product} checked security group {group} again and found nothing to remove: it is compliant now.",
             RemediationStatus.AlreadyRevoked => $"{Product} found the disallowed rules of security group {group} gone while it was revoking them: another run removed them (its message has the details), a person did, or this run did and EC2's answer was lost.",
-            RemediationStatus.GroupNotFound => $"{Product} did not change security group {o.SecurityGroupId}: it no longer exists.",
+            RemediationStatus.GroupNotFound => $"{Product} did not change security group {id}: it no longer exists.",
             RemediationStatus.Exempt => $"{Product} did not change security group {group}: it carries a valid exemption tag.",
             RemediationStatus.LoopGuardTripped => $"{Product} STOPPED revoking {Count(o.Guarded.Count)} on security group {group}: each was revoked {LoopGuardText(o)} and was added back every time - something keeps re-creating it (an infrastructure-as-code pipeline?). The group stays NON_COMPLIANT until that source is fixed."
                 + (o.Revoked.Count > 0 ? $" It did remove {Count(o.Revoked.Count)} this time." : ""),

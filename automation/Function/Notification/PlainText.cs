@@ -8,14 +8,30 @@ namespace SgConfigRule.Remediation.Notification;
 /// <summary>
 /// Text that came from people or from failing endpoints, made safe for a plain-text email: no character can start a
 /// line of its own or hide or reorder text — control characters (Cc), format characters (Cf: bidi overrides and
-/// isolates, zero-width characters, soft hyphens) and line and paragraph separators (Zl, Zp, among them U+2028 and
-/// U+2029) become spaces — and an HTML error page becomes the words of its title and body on one line.
+/// isolates, zero-width characters, soft hyphens, tag characters), line and paragraph separators (Zl, Zp, among them
+/// U+2028 and U+2029) and halves of surrogate pairs become spaces — and an HTML error page becomes the words of its
+/// title and body on one line.
 /// </summary>
 public static partial class PlainText
 {
     /// <summary>Whether <paramref name="c"/> must not reach an email as it is.</summary>
-    public static bool IsUnsafe(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format
+    public static bool IsUnsafe(char c) => IsUnsafe(char.GetUnicodeCategory(c));
+
+    /// <summary>Whether <paramref name="rune"/> must not reach an email as it is (beyond the BMP too: tag characters U+E0000-E007F are invisible format characters).</summary>
+    public static bool IsUnsafe(Rune rune) => IsUnsafe(Rune.GetUnicodeCategory(rune));
+
+    private static bool IsUnsafe(UnicodeCategory category) => category is UnicodeCategory.Control or UnicodeCategory.Format
         or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    /// <summary>At most <paramref name="maxLength"/> characters, "..." at the end when shortened; never half of a surrogate pair.</summary>
+    public static string Shorten(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= maxLength) return text;
+        var cut = maxLength - 3;
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
+        return string.Concat(text.AsSpan(0, cut), "...");
+    }
 
     /// <summary>One line: every unsafe character a space.</summary>
     public static string Line(string text)
@@ -39,8 +55,7 @@ public static partial class PlainText
     {
         ArgumentNullException.ThrowIfNull(text);
         var plain = LooksLikeHtml(text) ? WebUtility.HtmlDecode(Tags().Replace(Hidden().Replace(text, " "), " ")) : text;
-        var collapsed = Spaces().Replace(Line(plain), " ").Trim();
-        return collapsed.Length <= maxLength ? collapsed : string.Concat(collapsed.AsSpan(0, maxLength - 3), "...");
+        return Shorten(Spaces().Replace(Line(plain), " ").Trim(), maxLength);
     }
 
     private static bool LooksLikeHtml(string text) =>
@@ -50,7 +65,21 @@ public static partial class PlainText
     private static string Replace(string text, bool keepNewLines)
     {
         var result = new StringBuilder(text.Length);
-        foreach (var c in text) result.Append((keepNewLines && c == '\n') || !IsUnsafe(c) ? c : ' ');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (IsUnsafe(new Rune(c, text[i + 1]))) result.Append(' ');
+                else result.Append(c).Append(text[i + 1]);
+                i++;
+            }
+            else
+            {
+                // Half of a surrogate pair is no character at all.
+                result.Append((keepNewLines && c == '\n') || !(IsUnsafe(c) || char.IsSurrogate(c)) ? c : ' ');
+            }
+        }
         return result.ToString();
     }
 

@@ -6,7 +6,9 @@ namespace SgConfigRule.Remediation.Notification;
 
 /// <summary>
 /// The AWS CLI command that puts back exactly the revoked rules — same protocol, ports, source and description, one
-/// permission per rule — quoted for a POSIX shell.
+/// permission per rule — quoted for a POSIX shell. A person copies it from an email: characters of a description that
+/// break lines, hide or reorder text (<see cref="PlainText.IsUnsafe(char)"/>) are <c>\uXXXX</c> escapes in its JSON,
+/// which the CLI's JSON parser turns back into exactly those characters.
 /// </summary>
 public static class RestoreCommand
 {
@@ -54,7 +56,22 @@ public static class RestoreCommand
             }
             json.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return EscapeUnsafe(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>
+    /// The relaxed encoder leaves format characters (bidi overrides, zero-width spaces, soft hyphens) as they are; they
+    /// can only be inside JSON strings here, where an escape means the same character.
+    /// </summary>
+    private static string EscapeUnsafe(string json)
+    {
+        var result = new StringBuilder(json.Length);
+        foreach (var c in json)
+        {
+            if (PlainText.IsUnsafe(c) || char.IsSurrogate(c)) result.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            else result.Append(c);
+        }
+        return result.ToString();
     }
 
     private static void WriteSource(Utf8JsonWriter json, string list, string field, RevokedRule rule)

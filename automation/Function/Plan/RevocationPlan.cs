@@ -75,6 +75,9 @@ public static class RevocationPlan
         {
             return new PlanDecision { Status = Ended(RemediationStatus.Exempt), Note = evaluation.Exemption.Note };
         }
+        // An exemption tag that exempts nothing (expired, malformed, beyond maxExemptionDays) is named in every notice,
+        // as in every evaluation: a refused exemption must not look as if it were honoured.
+        var ignoredExemption = evaluation.Exemption.Note;
         var (revocable, skipped) = Split(evaluation.Findings);
         var sawDisallowed = input.SawDisallowed || !evaluation.Findings.IsEmpty;
         if (revocable.IsEmpty)
@@ -82,11 +85,11 @@ public static class RevocationPlan
             var status = input.RevokedAlready ? RemediationStatus.Revoked
                 : input.SawDisallowed && skipped.IsEmpty ? RemediationStatus.AlreadyRevoked
                 : RemediationStatus.NothingToRevoke;
-            return new PlanDecision { Status = status, Skipped = skipped, SawDisallowed = sawDisallowed };
+            return new PlanDecision { Status = status, Skipped = skipped, SawDisallowed = sawDisallowed, Note = ignoredExemption };
         }
         if (input.DryRun)
         {
-            return new PlanDecision { Status = RemediationStatus.DryRun, WouldRevoke = revocable, Skipped = skipped, SawDisallowed = true };
+            return new PlanDecision { Status = RemediationStatus.DryRun, WouldRevoke = revocable, Skipped = skipped, SawDisallowed = true, Note = ignoredExemption };
         }
         if (input.ExemptionTagProtectedByIam && input.Policy.ExemptionTagKey is { } tagKey && group.FindTag(tagKey) is not null)
         {
@@ -117,9 +120,9 @@ public static class RevocationPlan
         {
             var status = !newlyGuarded.IsEmpty ? RemediationStatus.LoopGuardTripped
                 : input.RevokedAlready ? RemediationStatus.Revoked : RemediationStatus.LoopGuardHolding;
-            return new PlanDecision { Status = status, Skipped = skipped, Guarded = guarded, NewlyGuarded = newlyGuarded, SawDisallowed = true };
+            return new PlanDecision { Status = status, Skipped = skipped, Guarded = guarded, NewlyGuarded = newlyGuarded, SawDisallowed = true, Note = ignoredExemption };
         }
-        return new PlanDecision { Revoke = revocable, Skipped = skipped, Guarded = guarded, NewlyGuarded = newlyGuarded, SawDisallowed = true };
+        return new PlanDecision { Revoke = revocable, Skipped = skipped, Guarded = guarded, NewlyGuarded = newlyGuarded, SawDisallowed = true, Note = ignoredExemption };
     }
 
     /// <summary>The rules still disallowed in a group after the run (added meanwhile, skipped or guarded), for the notice.</summary>

@@ -19,6 +19,12 @@ public enum FaultKind
 
     /// <summary>Do what was asked, then close the connection without answering: the client cannot know it happened.</summary>
     LostReply,
+
+    /// <summary>
+    /// Answer with <see cref="FaultRule.RawReply"/> as it is, without doing what was asked: what a proxy or load balancer
+    /// in front of the service sends (an HTML error page, say).
+    /// </summary>
+    Raw,
 }
 
 /// <summary>
@@ -35,6 +41,13 @@ public sealed record FaultRule(string? Service, string? Operation, FaultKind Kin
     public static FaultRule Always(string? service, string? operation, FaultKind kind) => new(service, operation, kind);
 
     public static FaultRule Count(string? service, string? operation, FaultKind kind, int times) => new(service, operation, kind, 1.0, times);
+
+    /// <summary>For <see cref="FaultKind.Raw"/>: the reply to send instead of the service's.</summary>
+    public Reply? RawReply { get; init; }
+
+    /// <summary>Answers matching calls (at most <paramref name="times"/>) with <paramref name="reply"/>, as a proxy in front of the service would.</summary>
+    public static FaultRule Raw(string? service, string? operation, Reply reply, int times = int.MaxValue) =>
+        new(service, operation, FaultKind.Raw, 1.0, times) { RawReply = reply };
 
     public bool Matches(string service, string operation) =>
         (Service is null || Service == service) && (Operation is null || Operation == operation);
