@@ -87,7 +87,7 @@ public sealed class RevokeFunction
     /// </summary>
     private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
         e is RemediationException or AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-            or HttpRequestException or TimeoutException or IOException or SgConfigRule.Policy.Parsing.InputException
+            or HttpRequestException or TimeoutException or IOException or System.Xml.XmlException or SgConfigRule.Policy.Parsing.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, string runId, Stopwatch watch,
