@@ -42,8 +42,8 @@ internal static class AutomationExecutionCheck
         Expect(execution, where, "SecurityGroupId", request.SecurityGroupId, null);
         Expect(execution, where, nameof(RevokeRequest.ConfigRuleName), request.ConfigRuleName ?? "", "");
         Expect(execution, where, "RuleParameters", request.RuleParametersText.Trim(), "{}");
-        // The Attribute step runs with a fixed mode; the execution's Mode is the one it started with.
-        if (request.Mode != RemediationMode.Attribute) Expect(execution, where, "Mode", request.Mode.ToString(), "DryRun");
+        // The Attribute and KeepNotice steps run with a fixed mode; the execution's Mode is the one it started with.
+        if (request.Mode is RemediationMode.Revoke or RemediationMode.DryRun) Expect(execution, where, "Mode", request.Mode.ToString(), "DryRun");
     }
 
     /// <summary>A document shared from another account runs under its ARN; compare the name part.</summary>

@@ -96,10 +96,7 @@ public sealed record RemediationOutcome
     /// <summary>This invocation's id in the ledger (every invocation gets a new one).</summary>
     public string? RunId { get; init; }
 
-    /// <summary>
-    /// The ledger runs whose removals this notice announces (this run's and any earlier ones it carries): if the notice
-    /// cannot be published, the document hands these back (<c>Mode: NoticeUndelivered</c>) so the next run announces them.
-    /// </summary>
+    /// <summary>The ledger runs whose removals this notice announces: this run's and any earlier ones it carries.</summary>
     public IReadOnlyList<string> NoticeRuns { get; init; } = [];
     public required string Mode { get; init; }
     public required string SecurityGroupId { get; init; }
@@ -144,7 +141,6 @@ public sealed record RemediationOutcome
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RemediationOutcome))]
 [JsonSerializable(typeof(List<RevokedRule>))]
-[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(MachineMessage))]
 internal sealed partial class RemediationJsonContext : JsonSerializerContext;
 

@@ -128,11 +128,13 @@ public sealed class RevokeFunction
         if (request.Mode == RemediationMode.NoticeUndelivered)
         {
             var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
-            await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(request.NoticeRuns, now), now, cancellationToken).ConfigureAwait(false);
+            var executionId = request.AutomationExecutionId!;
+            var kept = await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(executionId, now), now, cancellationToken).ConfigureAwait(false);
+            var waiting = kept.Runs.Count(r => r.State == RunState.Undelivered && r.ExecutionId == executionId);
             return (baseOutcome with
             {
                 Status = RemediationStatus.NoticeKept,
-                Note = $"The notice of {string.Join(", ", request.NoticeRuns)} could not be published; the next run for this group announces its removals.",
+                Note = $"Automation execution {executionId} published no notice; {waiting} of its runs with removals wait in the ledger for the next run of this group to announce them.",
             }, policy);
         }
 
@@ -151,7 +153,12 @@ public sealed class RevokeFunction
         using var ec2Once = AwsClients.Ec2SingleAttempt(aws);
         using var prefixLists = new PrefixListCache(() => ec2);
         var settings = new RunSettings(runId, request.AutomationExecutionId, key, policy, request.Mode == RemediationMode.DryRun,
-            runtime.ExemptionTagProtectedByIam, request.LoopGuard, new DateTimeOffset(now) + runtime.TimeBudget - runtime.PostRevokeReserve);
+            runtime.ExemptionTagProtectedByIam, request.LoopGuard, new DateTimeOffset(now) + runtime.TimeBudget - runtime.PostRevokeReserve)
+        {
+            // No invocation outlives its budget (and Lambda kills it at its timeout, just after): an intent older than
+            // that belongs to a run that died.
+            InterruptedAfter = runtime.TimeBudget + TimeSpan.FromSeconds(10),
+        };
         var result = await new RemediationRun(ec2, new Ec2Revoker(ec2Once), ledger, prefixLists, runtime.Time, settings)
             .RunAsync(cancellationToken).ConfigureAwait(false);
 

@@ -17,8 +17,8 @@ public enum RemediationMode
     Attribute,
 
     /// <summary>
-    /// The document could not publish a notice: keep its removals (<c>NoticeRuns</c>) in the ledger for the next run of
-    /// the group to announce.
+    /// The document published no notice (the publish or the function kept failing): what the runs of its execution
+    /// removed goes back to the ledger, for the next run of the group to announce.
     /// </summary>
     NoticeUndelivered,
 }
@@ -43,9 +43,6 @@ public sealed partial record RevokeRequest(
     /// may then only give executionRoleName. Null: the policy is RuleParameters.
     /// </summary>
     public string? ConfigRuleName { get; init; }
-
-    /// <summary>For <see cref="RemediationMode.NoticeUndelivered"/>: the ledger runs whose notice could not be published.</summary>
-    public IReadOnlyList<string> NoticeRuns { get; init; } = [];
 
     /// <summary>The loop guard (inputs <c>LoopGuardMaxRevokes</c>, <c>LoopGuardWindowHours</c>; 0 revokes turns it off).</summary>
     public LoopGuardSettings LoopGuard { get; init; } = LoopGuardSettings.Default;
@@ -98,20 +95,12 @@ public sealed partial record RevokeRequest(
         }
         if (mode == RemediationMode.Attribute && revoked.Count == 0) throw new RevokeInputException(nameof(RevokedRules), "is required for Mode Attribute");
 
-        var noticeRuns = new List<string>();
-        if (input.TryGetProperty(nameof(NoticeRuns), out var runs) && runs.ValueKind != JsonValueKind.Null)
+        var executionId = Text(input, "AutomationExecutionId");
+        if (executionId is not null && (executionId.Length > 64 || !executionId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
         {
-            try
-            {
-                var list = runs.ValueKind == JsonValueKind.String ? JsonDocument.Parse(runs.GetString()!).RootElement.Clone() : runs;
-                noticeRuns.AddRange((list.Deserialize(RemediationJsonContext.Default.ListString) ?? []).Where(id => id is { Length: > 0 and <= 64 }));
-            }
-            catch (JsonException e)
-            {
-                throw new RevokeInputException(nameof(NoticeRuns), $"is not a list of run ids: {e.Message}");
-            }
+            throw new RevokeInputException("AutomationExecutionId", "is not an automation execution id");
         }
-        if (mode == RemediationMode.NoticeUndelivered && noticeRuns.Count == 0) throw new RevokeInputException(nameof(NoticeRuns), "is required for Mode NoticeUndelivered");
+        if (mode == RemediationMode.NoticeUndelivered && executionId is null) throw new RevokeInputException("AutomationExecutionId", "is required for Mode NoticeUndelivered");
 
         var ruleName = Text(input, nameof(ConfigRuleName));
         if (ruleName is not null)
@@ -128,7 +117,7 @@ public sealed partial record RevokeRequest(
             Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
 
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
-            Text(input, "AutomationExecutionId"), revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, NoticeRuns = noticeRuns };
+            executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard };
     }
 
     /// <summary>A whole number given as a JSON number or a string (the document passes strings); absent or empty: the default.</summary>

@@ -96,19 +96,30 @@ public sealed record GroupLedger(long Version, LoopGuardState Guard, ImmutableAr
         return next with { Guard = guardUpdate(Guard) };
     }
 
-    /// <summary>The document could not publish the notice of these runs: the next run of the group announces them.</summary>
-    public GroupLedger WithUndelivered(IEnumerable<string> runIds, DateTimeOffset now)
+    /// <summary>
+    /// The document of <paramref name="executionId"/> published nothing (the publish kept failing, or the function kept
+    /// failing): what its runs removed, and what they took over from earlier runs, is unannounced again — the next run
+    /// of the group announces it. Applying it twice changes nothing the second time.
+    /// </summary>
+    public GroupLedger WithUndelivered(string executionId, DateTimeOffset now)
     {
+        var own = Runs.Where(r => r.ExecutionId == executionId).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         var next = this;
-        foreach (var id in runIds)
+        var changed = false;
+        foreach (var entry in Runs)
         {
-            if (next.Find(id) is not { } entry) continue;
-            // The run that announced an earlier one failed to deliver it too: the earlier one is unannounced again.
-            next = entry.State == RunState.Intent
-                ? next.Replace(entry with { AnnouncedBy = null })
-                : next.Replace(entry with { State = RunState.Undelivered, AnnouncedBy = null, Finished = now });
+            var mine = own.Contains(entry.RunId);
+            var takenOverByMine = entry.AnnouncedBy is { } by && own.Contains(by);
+            if (!mine && !takenOverByMine) continue;
+            // A crashed run of this execution stays an intent: the next run reads the group to see what it removed.
+            var updated = entry.State == RunState.Intent
+                ? entry with { AnnouncedBy = null }
+                : entry with { State = RunState.Undelivered, AnnouncedBy = null, Finished = entry.State == RunState.Undelivered ? entry.Finished : now };
+            if (updated == entry) continue;
+            next = next.Replace(updated);
+            changed = true;
         }
-        return next;
+        return changed ? next : this;
     }
 
     /// <summary>

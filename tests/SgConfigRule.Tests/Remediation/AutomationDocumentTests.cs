@@ -170,7 +170,7 @@ public class AutomationDocumentTests
         await using var harness = await RemediationHarness.StartAsync();
         var execution = await Runner(harness).RunAsync(With(("FunctionName", "no-such-function")));
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "NotifyFailure", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "NotifyFailure", "KeepNotice", "KeepNoticeAgain", "FailRemediation"], execution.Steps.Select(s => s.Name));
         Assert.Equal("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", execution.Published.Single().Subject);
     }
 

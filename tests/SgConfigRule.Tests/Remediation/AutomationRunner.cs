@@ -33,6 +33,17 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
 
     public sealed record Publish(string TopicArn, string Subject, string Message, string? MessageStructure, IReadOnlyDictionary<string, string> Attributes);
 
+    /// <summary>What SNS does with one publish: take it, refuse it (nothing sent), or take it and lose the answer.</summary>
+    public enum SnsAnswer
+    {
+        Published,
+        Refused,
+        AnswerLost,
+    }
+
+    /// <summary>Decides each publish (tests inject SNS failures here); every publish is taken when null.</summary>
+    public Func<Publish, SnsAnswer>? Sns { get; set; }
+
     public sealed record StepRun(string Name, string Action, bool Succeeded, string? Error);
 
     public sealed record Execution(string Status, IReadOnlyList<StepRun> Steps, IReadOnlyList<Publish> Published, IReadOnlyList<string> Sleeps,
@@ -86,7 +97,7 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
                     {
                         "aws:invokeLambdaFunction" => await InvokeAsync(inputs, Resolve, payloads),
                         "aws:executeScript" => await RunScriptAsync(inputs, Resolve),
-                        "aws:executeAwsApi" => CallApi(inputs, Resolve, published),
+                        "aws:executeAwsApi" => CallApi(inputs, Resolve, published, Sns),
                         "aws:sleep" => Sleep(inputs, Interpolate, sleeps, OnSleep),
                         "aws:branch" => branchTarget = Branch(inputs, Resolve),
                         _ => throw new NotSupportedException($"action {action} is not supported by the test runner"),
@@ -193,7 +204,7 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
         return new Dictionary<string, object?> { ["Payload"] = result };
     }
 
-    private static object? CallApi(YamlMappingNode inputs, Func<string, object?> resolve, List<Publish> published)
+    private static object? CallApi(YamlMappingNode inputs, Func<string, object?> resolve, List<Publish> published, Func<Publish, SnsAnswer>? sns)
     {
         var service = Scalar(inputs, "Service");
         var api = Scalar(inputs, "Api");
@@ -216,7 +227,11 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
                 attributes[((YamlScalarNode)key).Value!] = Format(resolve(Scalar((YamlMappingNode)value, "StringValue")!));
             }
         }
-        published.Add(new Publish(Format(resolve(Scalar(inputs, "TopicArn")!)), subject, message, structure, attributes));
+        var publish = new Publish(Format(resolve(Scalar(inputs, "TopicArn")!)), subject, message, structure, attributes);
+        var answer = sns?.Invoke(publish) ?? SnsAnswer.Published;
+        if (answer == SnsAnswer.Refused) throw new InvalidOperationException("KMSDisabledException: the topic's key is disabled (injected)");
+        lock (published) published.Add(publish);
+        if (answer == SnsAnswer.AnswerLost) throw new InvalidOperationException("the connection closed before SNS answered (injected)");
         return JsonNode.Parse(new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() }.ToJsonString());
     }
 

@@ -182,6 +182,7 @@ public class PythonScriptsTests
         ["AutomationAssumeRole"] = "arn:aws:iam::111122223333:role/sg-config-rule-automation",
         ["SecurityGroupId"] = RemediationHarness.WebGroup,
         ["TopicArn"] = "arn:aws:sns:us-east-1:111122223333:sg-config-rule-notifications",
+        ["Mode"] = "Revoke",
     };
 
     private static async Task SuccessPathAsync(IPythonScripts scripts)
