@@ -141,6 +141,7 @@ public sealed record RemediationOutcome
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RemediationOutcome))]
 [JsonSerializable(typeof(List<RevokedRule>))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(MachineMessage))]
 internal sealed partial class RemediationJsonContext : JsonSerializerContext;
 

@@ -127,9 +127,8 @@ public sealed class RevokeFunction
         var key = new LedgerKey(request.AccountId, region, request.SecurityGroupId);
         if (request.Mode == RemediationMode.NoticeUndelivered)
         {
-            var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
             var executionId = request.AutomationExecutionId!;
-            var kept = await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(executionId, now), now, cancellationToken).ConfigureAwait(false);
+            var kept = await KeepUndeliveredAsync(ledger, key, executionId, request.PublishedRuns, now, cancellationToken).ConfigureAwait(false);
             var waiting = kept.Runs.Count(r => r.State == RunState.Undelivered && r.ExecutionId == executionId);
             return (baseOutcome with
             {
@@ -183,7 +182,6 @@ public sealed class RevokeFunction
         IReadOnlyList<RevokedRule> Attributed(IReadOnlyList<RevokedRule> subset) =>
             [.. subset.Select(r => r.AddedBy is not null ? r : rules.FirstOrDefault(a => a.RuleId == r.RuleId && RuleContent.SameContent(a, r)) is { } a ? r with { AddedBy = a.AddedBy } : r)];
         var revoked = Attributed(result.Revoked);
-        var ownRevokes = result.Revoked.Any(r => r.Evidence != RevokeEvidence.EarlierRun);
         return (baseOutcome with
         {
             Status = result.Status,
@@ -203,8 +201,29 @@ public sealed class RevokeFunction
             AttributionPending = revoked.Count > 0 && attributionStatus is AttributionStatus.NotYetAvailable or AttributionStatus.Partial,
             RestoreCommand = RestoreCommand.For(request.SecurityGroupId, region, revoked),
             RevokedRules = JsonSerializer.Serialize(revoked.ToList(), RemediationJsonContext.Default.ListRevokedRule),
-            NoticeRuns = [.. result.NoticeRuns, .. ownRevokes ? [runId] : Array.Empty<string>()],
+            NoticeRuns = result.NoticeRuns,
         }, policy);
+    }
+
+    /// <summary>
+    /// Hands an execution's unpublished removals back to the ledger, trying again until the time budget ends: this is
+    /// the last place a removal whose notice could not go out is kept for the next run.
+    /// </summary>
+    private static async Task<GroupLedger> KeepUndeliveredAsync(IRemediationLedger ledger, LedgerKey key, string executionId,
+                                                              IReadOnlyCollection<string> published, DateTime now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
+                return await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(executionId, now, published), now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LedgerUnavailableException) when (!cancellationToken.IsCancellationRequested && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(attempt, 5))), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>CloudTrail is asked only while there is time left to answer.</summary>

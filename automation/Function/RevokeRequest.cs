@@ -44,6 +44,9 @@ public sealed partial record RevokeRequest(
     /// </summary>
     public string? ConfigRuleName { get; init; }
 
+    /// <summary>For <see cref="RemediationMode.NoticeUndelivered"/>: the runs whose notice the document did publish (a failed run's).</summary>
+    public IReadOnlyList<string> PublishedRuns { get; init; } = [];
+
     /// <summary>The loop guard (inputs <c>LoopGuardMaxRevokes</c>, <c>LoopGuardWindowHours</c>; 0 revokes turns it off).</summary>
     public LoopGuardSettings LoopGuard { get; init; } = LoopGuardSettings.Default;
 
@@ -101,6 +104,19 @@ public sealed partial record RevokeRequest(
             throw new RevokeInputException("AutomationExecutionId", "is not an automation execution id");
         }
         if (mode == RemediationMode.NoticeUndelivered && executionId is null) throw new RevokeInputException("AutomationExecutionId", "is required for Mode NoticeUndelivered");
+        var publishedRuns = new List<string>();
+        if (input.TryGetProperty(nameof(PublishedRuns), out var runs) && runs.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                var list = runs.ValueKind == JsonValueKind.String ? JsonDocument.Parse(runs.GetString()!).RootElement.Clone() : runs;
+                publishedRuns.AddRange(list.Deserialize(RemediationJsonContext.Default.ListString) ?? []);
+            }
+            catch (JsonException e)
+            {
+                throw new RevokeInputException(nameof(PublishedRuns), $"is not a list of run ids: {e.Message}");
+            }
+        }
 
         var ruleName = Text(input, nameof(ConfigRuleName));
         if (ruleName is not null)
@@ -117,7 +133,7 @@ public sealed partial record RevokeRequest(
             Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
 
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
-            executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard };
+            executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, PublishedRuns = publishedRuns };
     }
 
     /// <summary>A whole number given as a JSON number or a string (the document passes strings); absent or empty: the default.</summary>

@@ -52,14 +52,22 @@ public sealed record RunResult(RemediationStatus Status, PolicyGroup? Group)
 public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediationLedger ledger, PrefixListCache prefixLists,
                                    TimeProvider time, RunSettings settings)
 {
-    private readonly List<RevokedRule> revoked = [];
+    /// <summary>Removals EC2's answer confirmed.</summary>
+    private readonly List<RevokedRule> confirmed = [];
 
-    /// <summary>What this run itself removed (not what it carries from earlier runs): what the loop guard counts.</summary>
-    private readonly List<RevokedRule> ownRevokes = [];
-    private readonly List<string> noticeRuns = [];
+    /// <summary>Rules asked for whose answer never came, gone afterwards (<c>AnswerLost</c>) or unknown (<c>Unverified</c>).</summary>
+    private readonly List<RevokedRule> goneAfterUnknown = [];
+
     private readonly List<string> notes = [];
     private GroupLedger stored = GroupLedger.Empty;
     private bool intentRecorded;
+    private PolicyGroup? lastRead;
+
+    /// <summary>What the notice announces, as the ledger decided at the end (or this run's own, if it could not be recorded).</summary>
+    private IReadOnlyList<RevokedRule> announced = [];
+    private IReadOnlyList<string> takenOver = [];
+
+    private bool RemovedSomething => confirmed.Count > 0 || goneAfterUnknown.Count > 0;
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -67,18 +75,18 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         {
             return await RunCoreAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (revoked.Count > 0 || noticeRuns.Count > 0)
+        catch (Exception e) when (RemovedSomething || (intentRecorded && e is not RequestRefusedException))
         {
-            // Rules are gone (or an earlier run's removals were taken over): whatever failed, people must be told.
+            // Rules may be gone: whatever failed, the end is recorded (so a later run can settle it) and people are told.
             await RecordEndAsync([], cancellationToken).ConfigureAwait(false);
             // Removed for certain (or carried from an earlier run): Revoked. Only possibly removed: the run failed, and says what it may have removed.
-            var status = revoked.Any(r => r.Evidence != RevokeEvidence.Unverified) ? RemediationStatus.Revoked : RemediationStatus.Failed;
-            return new RunResult(status, null)
+            var status = announced.Any(r => r.Evidence != RevokeEvidence.Unverified) ? RemediationStatus.Revoked : RemediationStatus.Failed;
+            return new RunResult(status, lastRead)
             {
-                Revoked = [.. revoked],
-                NoticeRuns = [.. noticeRuns],
+                Revoked = announced,
+                NoticeRuns = Runs(),
                 Note = Notes(),
-                Error = $"the run stopped after removing rules: {Describe(e)}",
+                Error = $"the run stopped {(RemovedSomething ? "after removing rules" : "after it had started to revoke")}: {Describe(e)}",
             };
         }
     }
@@ -92,7 +100,6 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             if (stored.ReadProblem is { } problem) notes.Add(problem);
         }
         var group = await ReadGroupAsync(cancellationToken).ConfigureAwait(false);
-        TakeOverUnannounced(group, now);
         if (group is null) return await EndAsync(RemediationStatus.GroupNotFound, null, new PlanDecision(), [], cancellationToken).ConfigureAwait(false);
 
         var sawDisallowed = false;
@@ -104,7 +111,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             var decision = RevocationPlan.Decide(new PlanInput(group, settings.Policy, catalog, now, settings.DryRun,
                 settings.ExemptionTagProtectedByIam, settings.Guard, stored.Guard)
             {
-                RevokedAlready = revoked.Count > 0,
+                RevokedAlready = RemovedSomething,
                 SawDisallowed = sawDisallowed,
             });
             sawDisallowed |= decision.SawDisallowed;
@@ -115,7 +122,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             }
             // EC2 said these went, yet the group still lists them: AWS notes that changes take a moment to show.
             // Asking again would only get the same answer; the next evaluation looks again.
-            var stillListed = decision.Revoke.Where(r => ownRevokes.Any(o => RuleContent.SameRule(o, r))).ToList();
+            var stillListed = decision.Revoke.Where(r => confirmed.Any(o => RuleContent.SameRule(o, r))).ToList();
             if (stillListed.Count > 0)
             {
                 notes.Add($"EC2 reported removing {string.Join(", ", stillListed.Select(r => r.Display))}, but the group still listed {(stillListed.Count == 1 ? "it" : "them")} right after; the next evaluation checks again.");
@@ -135,8 +142,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             switch (attempt)
             {
                 case RevokeAttempt.Answered answered:
-                    revoked.AddRange(answered.Revoked);
-                    ownRevokes.AddRange(answered.Revoked);
+                    confirmed.AddRange(answered.Revoked);
                     if (answered.Unmatched == 0)
                     {
                         // The check after the revoke: what is left (rules added meanwhile are revoked in another round).
@@ -147,7 +153,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
                     }
                     break;
                 case RevokeAttempt.Refused refused when refused.GroupGone:
-                    return await EndAsync(revoked.Count > 0 ? RemediationStatus.Revoked : RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
+                    return await EndAsync(RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
                 case RevokeAttempt.Refused refused when refused.ChangedMeanwhile:
                     notes.Add("The group's rules changed while the remediation ran; it read them again and revoked only what was still disallowed.");
                     break;
@@ -160,6 +166,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
                 case RevokeAttempt.Refused refused:
                     throw new RevokeFailedException($"EC2 refused to revoke from {settings.GroupId}: {refused.ErrorCode}: {refused.Message}");
                 case RevokeAttempt.Unknown unknown:
+                    lastProblem = unknown.Problem;
                     PolicyGroup? fresh;
                     try
                     {
@@ -168,28 +175,23 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
                     catch (Exception e) when (e is not RequestRefusedException)
                     {
                         // Neither EC2's answer nor the group: the rules may be gone. Say so rather than stay silent.
-                        revoked.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.Unverified }));
-                        ownRevokes.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.Unverified }));
+                        goneAfterUnknown.AddRange(decision.Revoke.Select(r => r with { Evidence = RevokeEvidence.Unverified }));
                         notes.Add($"EC2's answer to the revoke was lost ({unknown.Problem}) and the group could not be read again: the rules it was asked to remove are reported as possibly removed.");
                         throw;
                     }
                     var present = fresh?.Ingress.Select(r => r.RuleId).OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
-                    foreach (var rule in decision.Revoke.Where(r => !present.Contains(r.RuleId)))
-                    {
-                        revoked.Add(rule with { Evidence = RevokeEvidence.AnswerLost });
-                        ownRevokes.Add(rule with { Evidence = RevokeEvidence.AnswerLost });
-                    }
-                    lastProblem = unknown.Problem;
-                    if (decision.Revoke.Any(r => !present.Contains(r.RuleId)))
+                    var gone = decision.Revoke.Where(r => !present.Contains(r.RuleId)).ToList();
+                    goneAfterUnknown.AddRange(gone.Select(r => r with { Evidence = RevokeEvidence.AnswerLost }));
+                    if (gone.Count > 0)
                     {
                         notes.Add($"EC2's answer to the revoke was lost ({unknown.Problem}); the rules it was asked to remove that are gone are reported as removed.");
                     }
-                    if (fresh is null) return await EndAsync(revoked.Count > 0 ? RemediationStatus.Revoked : RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
+                    if (fresh is null) return await EndAsync(RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
                     group = fresh;
                     continue;
             }
             group = await ReadGroupAsync(cancellationToken).ConfigureAwait(false);
-            if (group is null) return await EndAsync(revoked.Count > 0 ? RemediationStatus.Revoked : RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
+            if (group is null) return await EndAsync(RemediationStatus.GroupNotFound, null, new PlanDecision(), newlyGuarded, cancellationToken).ConfigureAwait(false);
         }
         throw lastProblem is not null
             ? new RevokeFailedException($"EC2 did not confirm the revoke in {settings.MaxRounds} attempts; the last one: {lastProblem}")
@@ -199,21 +201,36 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
     private async Task<RunResult> EndAsync(RemediationStatus status, PolicyGroup? group, PlanDecision decision, IReadOnlyList<RevokedRule> newlyGuarded,
                                            CancellationToken cancellationToken)
     {
-        if (status == RemediationStatus.GroupNotFound && revoked.Count > 0) status = RemediationStatus.Revoked;
-        if (group is null && revoked.Count > 0) notes.Add("The group was deleted during the remediation.");
+        if (group is null && RemovedSomething) notes.Add("The group was deleted during the remediation.");
         await RecordEndAsync(newlyGuarded, cancellationToken).ConfigureAwait(false);
         var remaining = group is null ? [] : await RemainingAsync(group, decision, cancellationToken).ConfigureAwait(false);
-        return new RunResult(status, group)
+        return new RunResult(Final(status), group ?? lastRead)
         {
-            Revoked = [.. revoked],
+            Revoked = announced,
             WouldRevoke = decision.WouldRevoke,
             Skipped = decision.Skipped,
             Guarded = decision.Guarded,
             Remaining = remaining,
-            NoticeRuns = [.. noticeRuns],
+            NoticeRuns = Runs(),
             Note = Notes(decision.Note),
         };
     }
+
+    /// <summary>
+    /// The status, once the ledger has said what this notice announces: removals carried from earlier runs make it
+    /// <c>Revoked</c>; a removal another run turned out to own (or will announce) leaves <c>AlreadyRevoked</c>.
+    /// </summary>
+    private RemediationStatus Final(RemediationStatus planned)
+    {
+        if (announced.Count > 0)
+        {
+            return planned is RemediationStatus.LoopGuardTripped or RemediationStatus.DryRun or RemediationStatus.BlockedByExemptionTag
+                ? planned : RemediationStatus.Revoked;
+        }
+        return planned is RemediationStatus.Revoked or RemediationStatus.GroupNotFound && RemovedSomething ? RemediationStatus.AlreadyRevoked : planned;
+    }
+
+    private IReadOnlyList<string> Runs() => [.. takenOver, .. announced.Any(r => r.Evidence != RevokeEvidence.EarlierRun) ? [settings.RunId] : Array.Empty<string>()];
 
     /// <summary>Rules still disallowed after the run, other than the ones the loop guard keeps on purpose.</summary>
     private async Task<IReadOnlyList<RevokedRule>> RemainingAsync(PolicyGroup group, PlanDecision decision, CancellationToken cancellationToken)
@@ -222,7 +239,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         var catalog = await prefixLists.CatalogForAsync([group], settings.Policy, cancellationToken).ConfigureAwait(false);
         var remaining = RevocationPlan.Disallowed(group, settings.Policy, catalog)
             .Where(r => !decision.Guarded.Any(g => RuleContent.SameContent(g, r))).ToList();
-        if (revoked.Count > 0 && remaining.Count > decision.Skipped.Length)
+        if (RemovedSomething && remaining.Count > decision.Skipped.Length)
         {
             notes.Add("Disallowed rules were added while the remediation ran; the next evaluation will handle them.");
         }
@@ -230,14 +247,18 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
     }
 
     /// <summary>
-    /// The end of the run in the ledger: what it removed, the earlier runs it announces, the loop guard's counts. The
-    /// rules are gone either way, so a failure here is a note — the intent stays, and a later run may announce them again.
+    /// The end of the run in the ledger, decided there on the state it is stored over (<see cref="GroupLedger.WithCompletion"/>):
+    /// what this notice announces — its own removals and those earlier runs left unannounced, not a removal another run
+    /// owns — and the loop guard's counts. If the end cannot be recorded, the notice announces this run's own removals
+    /// and says a later run may announce them again.
     /// </summary>
     private async Task RecordEndAsync(IReadOnlyList<RevokedRule> newlyGuarded, CancellationToken cancellationToken)
     {
-        if (settings.DryRun || (!intentRecorded && noticeRuns.Count == 0 && newlyGuarded.Count == 0)) return;
+        var own = confirmed.Concat(goneAfterUnknown).DistinctBy(r => (r.RuleId, RuleContent.Key(r))).ToList();
+        announced = own;
+        if (settings.DryRun) return;
         var now = time.GetUtcNow();
-        var own = ownRevokes.ToList();
+        if (!intentRecorded && newlyGuarded.Count == 0 && !stored.HasWorkFor(settings.RunId, settings.ExecutionId, now, settings.InterruptedAfter)) return;
         LoopGuardState Counted(LoopGuardState guard)
         {
             var counted = guard.Pruned(now, settings.Guard.WindowHours);
@@ -245,10 +266,22 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             counted = own.Aggregate(counted, (s, r) => s.WithRevoke(LoopGuardState.Fingerprint(r), now, settings.Guard.WindowHours));
             return newlyGuarded.Aggregate(counted, (s, r) => s.WithEscalation(LoopGuardState.Fingerprint(r), now, settings.Guard.WindowHours));
         }
+        var completion = new Completion(settings.RunId, settings.ExecutionId, now, settings.InterruptedAfter)
+        {
+            Confirmed = confirmed,
+            GoneAfterUnknownAnswer = goneAfterUnknown,
+            RuleIdsInGroup = (lastRead?.Ingress.Select(r => r.RuleId).OfType<string>() ?? []).ToHashSet(StringComparer.Ordinal),
+            GuardUpdate = Counted,
+        };
         try
         {
-            stored = await LedgerUpdates.UpdateAsync(ledger, settings.Key, stored,
-                l => l.WithCompletion(settings.RunId, settings.ExecutionId, now, [.. revoked], [.. noticeRuns], Counted), now, cancellationToken).ConfigureAwait(false);
+            stored = await LedgerUpdates.UpdateAsync(ledger, settings.Key, stored, l => l.WithCompletion(completion), now, cancellationToken).ConfigureAwait(false);
+            announced = stored.Find(settings.RunId)?.Revoked ?? [];
+            takenOver = stored.TakenOverBy(settings.RunId);
+            var carried = announced.Count(r => r.Evidence == RevokeEvidence.EarlierRun);
+            if (carried > 0) notes.Add($"{Count(carried)} removed by an earlier run that could not announce {(carried == 1 ? "it" : "them")} {(carried == 1 ? "is" : "are")} reported here.");
+            var deferred = own.Count(r => !announced.Any(a => RuleContent.SameRule(a, r)));
+            if (deferred > 0) notes.Add($"{Count(deferred)} this run asked for went at the same moment another run removed {(deferred == 1 ? "it" : "them")}; that run's notice reports {(deferred == 1 ? "it" : "them")}.");
         }
         catch (Exception e) when (e is LedgerUnavailableException or OperationCanceledException or Amazon.Runtime.AmazonServiceException
                                       or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
@@ -257,25 +290,19 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         }
     }
 
-    /// <summary>Takes over what earlier runs removed and never announced (see <see cref="GroupLedger.Unannounced"/>).</summary>
-    private void TakeOverUnannounced(PolicyGroup? group, DateTimeOffset now)
-    {
-        if (settings.DryRun) return;
-        var inGroup = group?.Ingress.Select(r => r.RuleId).OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
-        var (rules, runs) = stored.Unannounced(settings.RunId, settings.ExecutionId, now, settings.InterruptedAfter, inGroup);
-        revoked.AddRange(rules);
-        noticeRuns.AddRange(runs);
-        if (rules.Count > 0) notes.Add($"{Count(rules.Count)} removed by an earlier run that could not announce {(rules.Count == 1 ? "it" : "them")} {(rules.Count == 1 ? "is" : "are")} reported here.");
-    }
-
     private async Task<PolicyGroup?> ReadGroupAsync(CancellationToken cancellationToken)
     {
         var item = await LiveAccount.ReadGroupAsync(ec2, settings.GroupId, settings.Key.Region, cancellationToken).ConfigureAwait(false);
-        if (item?.Group is not { } group) return null;
+        if (item?.Group is not { } group)
+        {
+            lastRead = lastRead is null ? null : lastRead with { Ingress = [] };
+            return null;
+        }
         if (settings.Key.AccountId is { } account && group.OwnerId is { } owner && owner != account)
         {
             throw new RequestRefusedException($"security group {settings.GroupId} belongs to account {owner}, not to account {account} the request names");
         }
+        lastRead = group;
         return group;
     }
 
@@ -285,7 +312,8 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         try
         {
             var rules = await LiveAccount.ReadIngressAsync(ec2, settings.GroupId, cancellationToken).ConfigureAwait(false);
-            return before with { Ingress = [.. rules] };
+            lastRead = before with { Ingress = [.. rules] };
+            return lastRead;
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
                                       or OperationCanceledException or TimeoutException or IOException or SgConfigRule.Policy.Parsing.InputException)

@@ -40,9 +40,9 @@ public sealed class DynamoDbLedger(IAmazonDynamoDB dynamoDb, string tableName) :
                 ConsistentRead = true,
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonDynamoDBException e)
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
         {
-            throw new LedgerUnavailableException($"could not read the ledger ({tableName}): {e.ErrorCode}: {e.Message}", e);
+            throw new LedgerUnavailableException($"could not read the ledger ({tableName}): {Describe(e)}", e);
         }
         return response.Item is { Count: > 0 } item ? FromItem(item, now) : GroupLedger.Empty;
     }
@@ -84,11 +84,18 @@ public sealed class DynamoDbLedger(IAmazonDynamoDB dynamoDb, string tableName) :
         {
             return false;
         }
-        catch (AmazonDynamoDBException e)
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
         {
-            throw new LedgerUnavailableException($"could not write the ledger ({tableName}): {e.ErrorCode}: {e.Message}", e);
+            throw new LedgerUnavailableException($"could not write the ledger ({tableName}): {Describe(e)}", e);
         }
     }
+
+    /// <summary>Every way a call can fail after the SDK's retries: an error answer, no answer, or its time running out.</summary>
+    private static bool IsUnavailable(Exception e, CancellationToken cancellationToken) =>
+        e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static string Describe(Exception e) => e is Amazon.Runtime.AmazonServiceException aws ? $"{aws.ErrorCode}: {aws.Message}" : $"{e.GetType().Name}: {e.Message}";
 
     private static GroupLedger FromItem(Dictionary<string, AttributeValue> item, DateTimeOffset now)
     {
