@@ -145,7 +145,7 @@ public class AutomationDocumentTests
         var execution = await Runner(harness).RunAsync(Parameters);
 
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "KeepUnannounced", "FailRemediation"], execution.Steps.Select(s => s.Name));
         Assert.False(execution.Steps.Last().Succeeded);
         var publish = Assert.Single(execution.Published);
         Assert.StartsWith("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", publish.Subject);
@@ -170,7 +170,7 @@ public class AutomationDocumentTests
         await using var harness = await RemediationHarness.StartAsync();
         var execution = await Runner(harness).RunAsync(With(("FunctionName", "no-such-function")));
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "NotifyFailure", "KeepNotice", "KeepNoticeAgain", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "NotifyFailure", "KeepNotice", "FailRemediation"], execution.Steps.Select(s => s.Name));
         Assert.Equal("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", execution.Published.Single().Subject);
     }
 

@@ -112,7 +112,7 @@ public class ModeCeilingTests
         var execution = await Runner(harness).RunAsync(parameters);
 
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "KeepUnannounced", "FailRemediation"], execution.Steps.Select(s => s.Name));
         var publish = Assert.Single(execution.Published);
         Assert.Equal("Failed", publish.Attributes["status"]);
         Assert.StartsWith("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", publish.Subject);

@@ -207,6 +207,6 @@ public class PythonScriptsTests
         runner.Functions["sg-config-rule-revoke"] = _ => throw new TimeoutException("the function ran out of memory");
         var execution = await runner.RunAsync(Parameters);
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "KeepUnannounced", "FailRemediation"], execution.Steps.Select(s => s.Name));
     }
 }
