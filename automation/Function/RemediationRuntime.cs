@@ -68,7 +68,16 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
     {
         ArgumentNullException.ThrowIfNull(environment);
         string? Value(string name) => environment(name) is { Length: > 0 } value ? value.Trim() : null;
-        return new(new AwsClientOptions(), TimeProvider.System, Console.Out)
+        // Sized for the budget: a call that keeps failing gives up in seconds, leaving time for the others and the answer.
+        var retry = new RetrySettings
+        {
+            MaxAttempts = 4,
+            BaseDelay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            AttemptTimeout = TimeSpan.FromSeconds(5),
+            TotalBudget = TimeSpan.FromSeconds(12),
+        };
+        return new(new AwsClientOptions { Retry = retry }, TimeProvider.System, Console.Out)
         {
             // Anything but an explicit Revoke (unset, Off, a typo) only reports.
             ModeCeiling = Value(RemediationModeVariable) == nameof(RemediationMode.Revoke) ? RemediationMode.Revoke : RemediationMode.DryRun,

@@ -448,4 +448,36 @@ public sealed class TimeBudgetTests
         Assert.Contains("Could not record the end of this run in the ledger", outcome.Note);
         Assert.NotNull(outcome.RestoreCommand);
     }
+
+    /// <summary>
+    /// One remediation under the worst storm — every call of every service slow past its attempt timeout, or throttled —
+    /// with generous retry settings that alone would take minutes: it answers within its time budget, <c>Failed</c> with
+    /// the reason, or <c>Revoked</c> if the revoke got through.
+    /// </summary>
+    [Theory]
+    [InlineData(FaultKind.Slow)]
+    [InlineData(FaultKind.Throttle)]
+    [InlineData(FaultKind.Unavailable)]
+    public async Task A_remediation_ends_within_its_time_budget_whatever_the_faults(FaultKind kind)
+    {
+        var budget = TimeSpan.FromSeconds(3);
+        var patient = new RetrySettings
+        {
+            MaxAttempts = 20,
+            BaseDelay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            AttemptTimeout = TimeSpan.FromSeconds(1),
+            TotalBudget = TimeSpan.FromSeconds(30),
+        };
+        await using var harness = await RemediationHarness.StartAsync(configure: r => r with { Aws = r.Aws with { Retry = patient }, TimeBudget = budget });
+        await harness.WebServerWithSshAsync();
+        harness.Server.Faults.Add(FaultRule.Always(null, null, kind) with { Delay = TimeSpan.FromSeconds(5) });
+        using var guard = Guard(TimeSpan.FromSeconds(20));
+        var watch = Stopwatch.StartNew();
+        var outcome = await harness.Function.InvokeAsync(Encoding.UTF8.GetBytes(RemediationHarness.Input()), guard.Token);
+        Assert.True(watch.Elapsed <= budget + Loose, $"{S(watch.Elapsed)} for a budget of {S(budget)}");
+        Assert.Equal(RemediationStatus.Failed, outcome.Status);
+        Assert.Contains("time budget", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(3, harness.Server.Ec2.Rules(RemediationHarness.WebGroup).Count);
+    }
 }
