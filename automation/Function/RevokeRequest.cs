@@ -83,19 +83,7 @@ public sealed partial record RevokeRequest(
         var account = Text(input, "AccountId");
         if (account is not null && !AccountPattern().IsMatch(account)) throw new RevokeInputException("AccountId", $"'{account}' is not a 12-digit account id");
 
-        var revoked = new List<RevokedRule>();
-        if (input.TryGetProperty(nameof(RevokedRules), out var rules) && rules.ValueKind != JsonValueKind.Null)
-        {
-            try
-            {
-                var list = rules.ValueKind == JsonValueKind.String ? JsonDocument.Parse(rules.GetString()!).RootElement.Clone() : rules;
-                revoked.AddRange(list.Deserialize(RemediationJsonContext.Default.ListRevokedRule) ?? []);
-            }
-            catch (JsonException e)
-            {
-                throw new RevokeInputException(nameof(RevokedRules), $"is not a list of revoked rules: {e.Message}");
-            }
-        }
+        var revoked = JsonList(input, nameof(RevokedRules), RemediationJsonContext.Default.ListRevokedRule, "a list of revoked rules");
         if (mode == RemediationMode.Attribute && revoked.Count == 0) throw new RevokeInputException(nameof(RevokedRules), "is required for Mode Attribute");
 
         var executionId = Text(input, "AutomationExecutionId");
@@ -104,19 +92,7 @@ public sealed partial record RevokeRequest(
             throw new RevokeInputException("AutomationExecutionId", "is not an automation execution id");
         }
         if (mode == RemediationMode.NoticeUndelivered && executionId is null) throw new RevokeInputException("AutomationExecutionId", "is required for Mode NoticeUndelivered");
-        var publishedRuns = new List<string>();
-        if (input.TryGetProperty(nameof(PublishedRuns), out var runs) && runs.ValueKind != JsonValueKind.Null)
-        {
-            try
-            {
-                var list = runs.ValueKind == JsonValueKind.String ? JsonDocument.Parse(runs.GetString()!).RootElement.Clone() : runs;
-                publishedRuns.AddRange(list.Deserialize(RemediationJsonContext.Default.ListString) ?? []);
-            }
-            catch (JsonException e)
-            {
-                throw new RevokeInputException(nameof(PublishedRuns), $"is not a list of run ids: {e.Message}");
-            }
-        }
+        var publishedRuns = JsonList(input, nameof(PublishedRuns), RemediationJsonContext.Default.ListString, "a list of run ids");
 
         var ruleName = Text(input, nameof(ConfigRuleName));
         if (ruleName is not null)
@@ -134,6 +110,21 @@ public sealed partial record RevokeRequest(
 
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
             executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, PublishedRuns = publishedRuns };
+    }
+
+    /// <summary>A list given as JSON or as a string holding JSON (the document passes strings); absent: empty.</summary>
+    private static List<T> JsonList<T>(JsonElement input, string name, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type, string what)
+    {
+        if (!input.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return [];
+        try
+        {
+            var list = value.ValueKind == JsonValueKind.String ? JsonDocument.Parse(value.GetString()!).RootElement.Clone() : value;
+            return list.Deserialize(type) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new RevokeInputException(name, $"is not {what}: {e.Message}");
+        }
     }
 
     /// <summary>A whole number given as a JSON number or a string (the document passes strings); absent or empty: the default.</summary>

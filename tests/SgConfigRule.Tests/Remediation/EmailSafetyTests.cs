@@ -133,21 +133,7 @@ public class EmailSafetyTests
         var outcome = await harness.RunAsync();
         Assert.Empty(harness.Server.Ec2.Rules(RemediationHarness.WebGroup));
 
-        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", RestoreLine(outcome.Text) + " --endpoint-url " + harness.Server.Url + " --output json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
-        start.Environment["AWS_ACCESS_KEY_ID"] = SgConfigRule.FakeAws.FakeAwsServer.AccessKey;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = SgConfigRule.FakeAws.FakeAwsServer.SecretKey;
-        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent";
-        start.Environment["PYENV_VERSION"] = "system";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(process.ExitCode == 0, stderr);
+        await AwsCli.RunAsync(RestoreLine(outcome.Text), harness.Server);
 
         var restored = Assert.Single(harness.Server.Ec2.Rules(RemediationHarness.WebGroup));
         Assert.Equal(("tcp", 22, "203.0.113.7/32"), (restored.Protocol, restored.FromPort, restored.Source.CidrIpv4));
