@@ -286,6 +286,11 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
         catch (Exception e) when (e is LedgerUnavailableException or OperationCanceledException or Amazon.Runtime.AmazonServiceException
                                       or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
         {
+            // Decided on the state read at the start instead: what this run would have taken over is announced too (a
+            // retried step's earlier run whose answer was lost, say) — twice, perhaps, but never not at all.
+            var decided = stored.WithCompletion(completion);
+            announced = decided.Find(settings.RunId) is { } entry ? entry.Revoked : own;
+            takenOver = decided.TakenOverBy(settings.RunId);
             notes.Add($"Could not record the end of this run in the ledger ({Describe(e)}): the loop guard did not count it, and a later run may announce these removals again.");
         }
     }

@@ -164,4 +164,27 @@ public sealed class ConcurrentEditTests
         Assert.Equal(RemediationStatus.Exempt, outcome.Status);
         Assert.Empty(outcome.Revoked);
     }
+
+    [Fact]
+    public async Task A_retried_step_announces_the_earlier_runs_removal_even_when_the_ledger_cannot_record_either_end()
+    {
+        // The first run revokes, cannot record its end, and its answer never reaches the document; the step is retried
+        // (same execution), and the ledger still refuses every write: the retry announces the removal all the same,
+        // from the first run's intent — perhaps a second time, never not at all.
+        await using var harness = await RemediationHarness.StartAsync();
+        var ssh = await harness.WebServerWithSshAsync();
+        harness.Server.Faults.Add(new FaultRule("dynamodb", "PutItem", FaultKind.Unavailable) { Skip = 1 });
+        var execution = Guid.NewGuid().ToString();
+
+        var first = await harness.RunAsync(executionId: execution);
+        Assert.Equal(ssh, Assert.Single(first.Revoked).RuleId);
+        var retried = await harness.RunAsync(executionId: execution);
+
+        Assert.Equal(RemediationStatus.Revoked, retried.Status);
+        var carried = Assert.Single(retried.Revoked);
+        Assert.Equal((ssh, RevokeEvidence.EarlierRun), (carried.RuleId, carried.Evidence));
+        Assert.Contains("Could not record the end of this run in the ledger", retried.Note);
+        Assert.True(retried.Publish);
+        Assert.NotNull(retried.RestoreCommand);
+    }
 }
