@@ -330,6 +330,65 @@ public sealed class GroupLedgerTests
         Assert.Empty(done.Find("run-a")!.Uncertain);
     }
 
+    [Fact]
+    public void A_rule_does_not_wait_on_a_run_that_was_already_taken_over()
+    {
+        // run-z (exec-z) asked for X and crashed; its retry run-z2 took it over while run-b (exec-b) was removing X too.
+        var ledger = Intent(Intent(GroupLedger.Empty, "run-z", "exec-z", Now, X), "run-b", "exec-b", Now, X)
+            .WithCompletion(End("run-z2", "exec-z", Now.AddMinutes(1)));
+        Assert.Equal("run-z2", ledger.Find("run-z")!.AnnouncedBy);
+        Assert.Equal([(X.RuleId, RevokeEvidence.EarlierRun)], Uncertain(ledger, "run-z2"));
+
+        // run-b ends, the last live run that asked for X: it announces X; a dead run cannot settle it any more.
+        var lost = ledger.WithCompletion(End("run-b", "exec-b", Now.AddMinutes(2), gone: [Lost(X)]));
+        Assert.Equal([(X.RuleId, RevokeEvidence.AnswerLost)], Announced(lost, "run-b"));
+        Assert.Empty(lost.Find("run-b")!.Uncertain);
+        Assert.Empty(lost.Find("run-z2")!.Uncertain);
+        Assert.False(lost.HasWorkFor("run-c", "exec-c", Now.AddMinutes(2), Interrupted));
+
+        var nothing = ledger.WithCompletion(End("run-b", "exec-b", Now.AddMinutes(2), inGroup: [Y.RuleId]));
+        Assert.Equal([(X.RuleId, RevokeEvidence.EarlierRun)], Announced(nothing, "run-b"));
+        Assert.Empty(nothing.Find("run-z2")!.Uncertain);
+
+        // Likewise a run gone after a lost answer does not wait on a taken-over intent.
+        var taken = Intent(GroupLedger.Empty, "run-z", "exec-z", Now, X).WithCompletion(End("run-z2", "exec-z", Now, inGroup: [X.RuleId]));
+        var own = Intent(taken, "run-b", "exec-b", Now, X).WithCompletion(End("run-b", "exec-b", Now.AddMinutes(1), gone: [Lost(X)]));
+        Assert.Equal([(X.RuleId, RevokeEvidence.AnswerLost)], Announced(own, "run-b"));
+    }
+
+    [Fact]
+    public void Runs_without_an_execution_wait_on_each_other_like_any_two_runs()
+    {
+        // Two direct invocations (no automation execution) remove X at once; run-a's answer was lost.
+        var ledger = Intent(Intent(GroupLedger.Empty, "run-b", null, Now, X), "run-a", null, Now, X)
+            .WithCompletion(End("run-a", null, Now.AddMinutes(1), gone: [Lost(X)]));
+        Assert.Empty(ledger.Find("run-a")!.Revoked);
+        Assert.Equal([(X.RuleId, RevokeEvidence.AnswerLost)], Uncertain(ledger, "run-a"));
+        var done = ledger.WithCompletion(End("run-b", null, Now.AddMinutes(2), [Confirmed(X)]));
+        Assert.Equal([(X.RuleId, RevokeEvidence.Confirmed)], Announced(done, "run-b"));
+        Assert.Empty(done.Find("run-a")!.Uncertain);
+    }
+
+    [Fact]
+    public void The_run_that_announced_a_rule_is_kept_while_an_intent_nobody_took_over_names_it()
+    {
+        // run-z asked for X and died before its revoke; run-b removed X and announced it; nobody else came for a day.
+        var ledger = Done(Intent(GroupLedger.Empty, "run-z", "exec-z", Now, X), "run-b", "exec-b", Now.AddMinutes(1), X);
+        var dayLater = Now.AddDays(1).AddHours(1);
+        // The next run records its intent (the write prunes), then ends: X was announced already.
+        var intent = Intent(ledger, "run-c", "exec-c", dayLater, Y).Pruned(dayLater);
+        Assert.NotNull(intent.Find("run-b"));
+        var done = intent.WithCompletion(End("run-c", "exec-c", dayLater, [Confirmed(Y)]));
+        Assert.Equal([(Y.RuleId, RevokeEvidence.Confirmed)], Announced(done, "run-c"));
+        Assert.Equal("run-c", done.Find("run-z")!.AnnouncedBy);
+        // Once the intent is taken over, the announcing run goes after its day like any other.
+        Assert.Null(done.Pruned(dayLater).Find("run-b"));
+        // A run whose removals no pending intent names is not kept.
+        var unrelated = Done(Intent(GroupLedger.Empty, "run-z", "exec-z", Now, Y), "run-b", "exec-b", Now, X);
+        Assert.Null(unrelated.Pruned(dayLater).Find("run-b"));
+        Assert.NotNull(unrelated.Pruned(dayLater).Find("run-z"));
+    }
+
     // ----- notices that did not go out -----
 
     [Fact]
