@@ -180,6 +180,30 @@ public sealed class GroupLedgerTests
     }
 
     [Fact]
+    public void A_finished_run_that_asked_for_the_same_rule_does_not_hold_it_back()
+    {
+        // run-a and run-b both asked for X; run-a's answer was lost; run-b's revoke found X gone and run-b ended first.
+        var ledger = Intent(Intent(GroupLedger.Empty, "run-a", "exec-a", Now, X), "run-b", "exec-b", Now, X)
+            .WithCompletion(End("run-b", "exec-b", Now.AddMinutes(1), inGroup: [Y.RuleId]));
+        Assert.Empty(ledger.Find("run-b")!.Revoked);
+        var done = ledger.WithCompletion(End("run-a", "exec-a", Now.AddMinutes(2), gone: [Lost(X)]));
+        Assert.Equal([(X.RuleId, RevokeEvidence.AnswerLost)], Announced(done, "run-a"));
+        Assert.Empty(done.Find("run-a")!.Uncertain);
+    }
+
+    [Fact]
+    public void An_end_leaves_the_entries_it_neither_takes_over_nor_settles_as_they_were()
+    {
+        var ledger = Done(Intent(Done(GroupLedger.Empty, "run-b", "exec-b", Now, X), "run-c", "exec-c", Now, Y), "run-d", "exec-d", Now, W)
+            .WithUndelivered("exec-d", Now);
+        var done = ledger.WithCompletion(End("run-a", "exec-a", Now.AddMinutes(1)));
+        Assert.Same(ledger.Find("run-b"), done.Find("run-b"));
+        Assert.Same(ledger.Find("run-c"), done.Find("run-c"));
+        Assert.Equal(["run-b", "run-c", "run-d", "run-a"], done.Runs.Select(r => r.RunId));
+        Assert.Equal("run-a", done.Find("run-d")!.AnnouncedBy);
+    }
+
+    [Fact]
     public void A_rule_gone_after_a_lost_answer_that_another_run_announced_is_not_announced_again()
     {
         var ledger = Intent(Done(GroupLedger.Empty, "run-b", "exec-b", Now, X), "run-a", "exec-a", Now, X, Y);
@@ -217,6 +241,10 @@ public sealed class GroupLedgerTests
         Assert.Equal([(X.RuleId, RevokeEvidence.Confirmed), (Y.RuleId, RevokeEvidence.AnswerLost)], Announced(retried, "run-2"));
         Assert.Equal("run-2", retried.Find("run-1")!.AnnouncedBy);
         Assert.Equal(["run-1"], retried.TakenOverBy("run-2"));
+
+        // A run of the same execution handed back undelivered: its notice never went out, so it is an earlier run's removal.
+        var handed = ledger.WithUndelivered("exec-a", Now.AddMinutes(1)).WithCompletion(End("run-2", "exec-a", Now.AddMinutes(2)));
+        Assert.Equal([(X.RuleId, RevokeEvidence.EarlierRun), (Y.RuleId, RevokeEvidence.EarlierRun)], Announced(handed, "run-2"));
 
         // Another execution's finished run is its own execution's to announce.
         var other = ledger.WithCompletion(End("run-2", "exec-b", Now.AddMinutes(1)));

@@ -133,6 +133,14 @@ public sealed class PlainTextTests
         Assert.Equal("502 Bad Gateway Bad Gateway Tom & Jerry <proxy> said", PlainText.OneLine(page));
     }
 
+    [Fact]
+    public void Hidden_parts_and_tags_separate_the_words_around_them()
+    {
+        Assert.Equal("Tom Jerry", PlainText.OneLine("<p>Tom<script>x()</script>Jerry</p>"));
+        Assert.Equal("Tom Jerry", PlainText.OneLine("<p>Tom<style>p{}</style>Jerry</p>"));
+        Assert.Equal("Tom Jerry", PlainText.OneLine("<p>Tom<br>Jerry</p>"));
+    }
+
     [Theory]
     [InlineData("<HTML>x</HTML>", "x")]
     [InlineData("<!doctype html>x", "x")]
