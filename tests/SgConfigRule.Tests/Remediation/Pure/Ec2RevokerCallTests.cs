@@ -99,6 +99,7 @@ public sealed class Ec2RevokerCallTests
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, "InternalError")]
     [InlineData(HttpStatusCode.ServiceUnavailable, "Unavailable")]
+    [InlineData(HttpStatusCode.ServiceUnavailable, "")]
     [InlineData(HttpStatusCode.BadGateway, null)]
     [InlineData((HttpStatusCode)399, "Odd")]
     public async Task A_server_error_leaves_the_outcome_unknown(HttpStatusCode status, string? code)

@@ -415,6 +415,11 @@ public sealed class GroupLedgerTests
         var unrelated = Done(Intent(GroupLedger.Empty, "run-z", "exec-z", Now, Y), "run-b", "exec-b", Now, X);
         Assert.Null(unrelated.Pruned(dayLater).Find("run-b"));
         Assert.NotNull(unrelated.Pruned(dayLater).Find("run-z"));
+        // One named rule among several is enough; a run that announced nothing is evidence of nothing.
+        var several = Done(Intent(GroupLedger.Empty, "run-z", "exec-z", Now, Y), "run-b", "exec-b", Now, X, Y);
+        Assert.NotNull(several.Pruned(dayLater).Find("run-b"));
+        var none = Intent(GroupLedger.Empty, "run-z", "exec-z", Now, Y).WithCompletion(End("run-b", "exec-b", Now));
+        Assert.Null(none.Pruned(dayLater).Find("run-b"));
     }
 
     // ----- notices that did not go out -----

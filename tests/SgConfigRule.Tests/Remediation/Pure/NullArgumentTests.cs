@@ -32,6 +32,15 @@ public sealed class NullArgumentTests
     }
 
     [Fact]
+    public async Task The_revoke_call()
+    {
+        var (client, stub) = Ec2RevokerCallTests.Ec2Stub.Create(_ => Task.FromResult(new RevokeSecurityGroupIngressResponse()));
+        var e = await Assert.ThrowsAsync<ArgumentNullException>(() => new Ec2Revoker(client).RevokeAsync(GroupId, null!, TestContext.Current.CancellationToken));
+        Assert.Equal("rules", e.ParamName);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
     public void Plain_text()
     {
         Refuses("text", () => PlainText.Shorten(null!, 3));
