@@ -71,19 +71,21 @@ public sealed class LedgerModelProperties
         if (Iterations >= 1000)
         {
             Assert.True(Stats.Uncertain > 0 && Stats.Takeovers > 0 && Stats.EarlierRun > 0 && Stats.HandBacks > 0 && Stats.Conflicts > 0
-                        && Stats.LostAnswers > 0 && Stats.Direct > 0 && Stats.FinalWithoutWait > 0, Stats.Line());
+                        && Stats.LostAnswers > 0 && Stats.Direct > 0 && Stats.FinalWithoutWait > 0 && Stats.KeptUnannounced > 0, Stats.Line());
         }
     }
 
     /// <summary>What the sequences exercised (so that a green run is not a vacuous one).</summary>
     private static class Stats
     {
+        public static int KeptUnannounced;
         public static int Sequences, Removals, LostAnswers, Uncertain, Takeovers, EarlierRun, HandBacks, Conflicts, Direct, FinalWithoutWait;
 
         public static string Line() =>
             $"ledger model: {Sequences} sequences, {Removals} removals, {LostAnswers} lost answers, {Uncertain} ends with uncertain rules, " +
             $"{Takeovers} ends taking over runs, {EarlierRun} removals announced for an earlier run, {HandBacks} hand-backs, " +
-            $"{Conflicts} writes retried after a conflict, {Direct} direct invocations, {FinalWithoutWait} final runs without waiting";
+            $"{Conflicts} writes retried after a conflict, {Direct} direct invocations, {FinalWithoutWait} final runs without waiting, " +
+            $"{KeptUnannounced} failed runs whose execution handed back the rest";
     }
 
     private enum Phase { Plan, Revoke, Reread, ReadForEnd, End, Answered, Over }
@@ -362,6 +364,17 @@ public sealed class LedgerModelProperties
                 case 1:
                     await KeepNoticeAsync(run.Execution, $"{run.Id}'s notice could not be published");
                     break;
+                case 3 when run.Notice.Count == 0:
+                {
+                    // The run failed after its intent with nothing to announce (status Failed): the failure notice goes out,
+                    // then KeepUnannounced hands back what the execution's other runs removed — all but the runs it names.
+                    run.Execution.Closed = true;
+                    string[] published = [.. run.Stored.TakenOverBy(run.Id)];
+                    await UpdateAsync(await ReadAsync(), l => l.WithUndelivered(run.Execution.Id!, now, published));
+                    Interlocked.Increment(ref Stats.KeptUnannounced);
+                    Log($"{run.Id} failed; its notice is published; {run.Execution.Name} hands back all but {string.Join(",", published)}");
+                    break;
+                }
                 default:
                     run.Execution.Closed = true;
                     if (run.Notice.Count > 0) delivered.Add((run.Id, run.Notice));
