@@ -127,8 +127,11 @@ public sealed record GroupLedger(long Version, LoopGuardState Guard, ImmutableAr
         var now = completion.Now;
         var others = Runs.Where(r => r.RunId != me).ToList();
         bool Announced(RevokedRule r) => others.Any(e => e.Revoked.Any(x => RuleContent.SameRule(x, r)));
-        bool InFlight(RevokedRule r, string? besides = null) => others.Any(e => e.RunId != besides && e.State == RunState.Intent
-            && now - e.Started <= completion.InterruptedAfter && e.ExecutionId != completion.ExecutionId && e.Intended.Any(x => RuleContent.SameRule(x, r)));
+        // Still removing it: an intent nobody took over (a taken-over run is over), younger than any run lasts, of another
+        // execution (an execution's runs follow each other; runs without one are each their own).
+        bool InFlight(RevokedRule r, string? besides = null) => others.Any(e => e.RunId != besides && e.State == RunState.Intent && e.AnnouncedBy is null
+            && now - e.Started <= completion.InterruptedAfter && (completion.ExecutionId is null || e.ExecutionId != completion.ExecutionId)
+            && e.Intended.Any(x => RuleContent.SameRule(x, r)));
 
         var revoked = new List<RevokedRule>();
         void Announce(RevokedRule rule)
@@ -219,13 +222,21 @@ public sealed record GroupLedger(long Version, LoopGuardState Guard, ImmutableAr
         return changed ? next : this;
     }
 
-    /// <summary>Drops what nobody will need: finished runs after a day, and what no run announced after a month.</summary>
-    public GroupLedger Pruned(DateTimeOffset now) => this with
+    /// <summary>
+    /// Drops what nobody will need: finished runs after a day — unless an intent nobody took over yet names a rule they
+    /// announced (the run that takes it over must see that it was announced) — and what no run announced after a month.
+    /// </summary>
+    public GroupLedger Pruned(DateTimeOffset now)
     {
-        Runs = [.. Runs.Where(r =>
-            (r.State == RunState.Done || r.AnnouncedBy is not null) && r.Uncertain.IsEmpty ? now - (r.Finished ?? r.Started) < FinishedRetention
-            : now - r.Started < UnannouncedRetention)],
-    };
+        var pending = Runs.Where(r => r.State == RunState.Intent && r.AnnouncedBy is null).ToList();
+        bool Evidence(RunEntry r) => pending.Any(i => i.Intended.Any(x => r.Revoked.Any(y => RuleContent.SameRule(x, y))));
+        return this with
+        {
+            Runs = [.. Runs.Where(r =>
+                (r.State == RunState.Done || r.AnnouncedBy is not null) && r.Uncertain.IsEmpty ? now - (r.Finished ?? r.Started) < FinishedRetention || Evidence(r)
+                : now - r.Started < UnannouncedRetention)],
+        };
+    }
 
     /// <summary>Whether a run ending now takes over <paramref name="entry"/>'s announcement.</summary>
     private static bool TakenOver(RunEntry entry, string? executionId, DateTimeOffset now, TimeSpan interruptedAfter)
