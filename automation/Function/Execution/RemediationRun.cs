@@ -62,6 +62,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
     private GroupLedger stored = GroupLedger.Empty;
     private bool intentRecorded;
     private PolicyGroup? lastRead;
+    private DateTimeOffset? lastReadAt;
 
     /// <summary>What the notice announces, as the ledger decided at the end (or this run's own, if it could not be recorded).</summary>
     private IReadOnlyList<RevokedRule> announced = [];
@@ -271,6 +272,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             Confirmed = confirmed,
             GoneAfterUnknownAnswer = goneAfterUnknown,
             RuleIdsInGroup = (lastRead?.Ingress.Select(r => r.RuleId).OfType<string>() ?? []).ToHashSet(StringComparer.Ordinal),
+            GroupReadAt = lastReadAt,
             GuardUpdate = Counted,
         };
         try
@@ -297,7 +299,9 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
 
     private async Task<PolicyGroup?> ReadGroupAsync(CancellationToken cancellationToken)
     {
+        var readAt = time.GetUtcNow();
         var item = await LiveAccount.ReadGroupAsync(ec2, settings.GroupId, settings.Key.Region, cancellationToken).ConfigureAwait(false);
+        lastReadAt = readAt;
         if (item?.Group is not { } group)
         {
             lastRead = lastRead is null ? null : lastRead with { Ingress = [] };
@@ -316,8 +320,10 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
     {
         try
         {
+            var readAt = time.GetUtcNow();
             var rules = await LiveAccount.ReadIngressAsync(ec2, settings.GroupId, cancellationToken).ConfigureAwait(false);
             lastRead = before with { Ingress = [.. rules] };
+            lastReadAt = readAt;
             return lastRead;
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException

@@ -64,6 +64,10 @@ public sealed record Completion(string RunId, string? ExecutionId, DateTimeOffse
     /// <summary>The rule ids in the group at the run's last read (empty when the group is gone).</summary>
     public IReadOnlySet<string> RuleIdsInGroup { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>When that read was made (null: now). An interrupted run of another execution is taken over only if the
+    /// read came after it surely ended — else a removal it made after the read would look like one it never made.</summary>
+    public DateTimeOffset? GroupReadAt { get; init; }
+
     public Func<LoopGuardState, LoopGuardState> GuardUpdate { get; init; } = g => g;
 }
 
@@ -150,7 +154,7 @@ public sealed record GroupLedger(long Version, LoopGuardState Guard, ImmutableAr
         foreach (var entry in others)
         {
             var updated = entry;
-            if (entry.AnnouncedBy is null && TakenOver(entry, completion.ExecutionId, now, completion.InterruptedAfter))
+            if (entry.AnnouncedBy is null && TakenOver(entry, completion.ExecutionId, completion.GroupReadAt ?? now, completion.InterruptedAfter))
             {
                 if (entry.State == RunState.Intent)
                 {
@@ -238,7 +242,11 @@ public sealed record GroupLedger(long Version, LoopGuardState Guard, ImmutableAr
         };
     }
 
-    /// <summary>Whether a run ending now takes over <paramref name="entry"/>'s announcement.</summary>
+    /// <summary>
+    /// Whether a run takes over <paramref name="entry"/>'s announcement, <paramref name="now"/> being when it last read the
+    /// group: an interrupted run of another execution only once that read came after it surely ended (an earlier run of
+    /// the same execution ended before the retry began).
+    /// </summary>
     private static bool TakenOver(RunEntry entry, string? executionId, DateTimeOffset now, TimeSpan interruptedAfter)
     {
         var sameExecution = executionId is not null && entry.ExecutionId == executionId;

@@ -288,6 +288,25 @@ public sealed class GroupLedgerTests
     }
 
     [Fact]
+    public void Another_executions_intent_is_taken_over_only_on_a_read_of_the_group_made_after_it_surely_ended()
+    {
+        // The run ends long after the dead run's time, but it read the group while the dead run might still have been
+        // acting: what the dead run removed after that read would look like something it never removed.
+        var ledger = Intent(GroupLedger.Empty, "run-b", "exec-b", Now, X);
+        var end = Now.Add(Interrupted).AddMinutes(1);
+        var staleRead = ledger.WithCompletion(End("run-a", "exec-a", end) with { GroupReadAt = Now.Add(Interrupted) });
+        Assert.Empty(staleRead.Find("run-a")!.Revoked);
+        Assert.Null(staleRead.Find("run-b")!.AnnouncedBy);
+
+        var lateRead = ledger.WithCompletion(End("run-a", "exec-a", end) with { GroupReadAt = Now.Add(Interrupted).AddSeconds(1) });
+        Assert.Equal([(X.RuleId, RevokeEvidence.EarlierRun)], Announced(lateRead, "run-a"));
+
+        // An earlier run of the same execution ended before the retry began: any read of the retry will do.
+        var retry = ledger.WithCompletion(End("run-c", "exec-b", end) with { GroupReadAt = Now.AddSeconds(1) });
+        Assert.Equal([(X.RuleId, RevokeEvidence.EarlierRun)], Announced(retry, "run-c"));
+    }
+
+    [Fact]
     public void An_interrupted_runs_rule_that_another_run_announced_is_not_announced_again()
     {
         var ledger = Done(Intent(GroupLedger.Empty, "run-b", "exec-b", Now, X, Y), "run-c", "exec-c", Now, X);
