@@ -120,9 +120,14 @@ public sealed partial class SecurityAndRaceTests
             var remaining = harness.Server.Ec2.Rules(RemediationHarness.WebGroup);
             Assert.DoesNotContain(remaining, r => revokedIds.Contains(r.RuleId));
             Assert.Equal(2, remaining.Count(r => r.FromPort == 443));
-            // Allowed rules the person added (8443) are never revoked, only maybe present or not by their own hand.
-            var revokeBodies = harness.Server.Calls.Where(c => c.Operation == "RevokeSecurityGroupIngress").Select(c => c.Body);
-            foreach (var rule8443 in remaining.Where(r => r.FromPort == 8443)) Assert.DoesNotContain(revokeBodies, b => b.Contains(rule8443.RuleId, StringComparison.Ordinal));
+            // Allowed rules (the person's 8443, the HTTPS ones) are never asked for nor removed: the revokes name content,
+            // and EC2's own log says what each removed.
+            var revokeBodies = harness.Server.Calls.Where(c => c.Operation == "RevokeSecurityGroupIngress").Select(c => c.Body).ToList();
+            Assert.DoesNotContain(revokeBodies, b => b.Contains("FromPort=8443", StringComparison.Ordinal) || b.Contains("FromPort=443", StringComparison.Ordinal));
+            Assert.All(harness.Server.Ec2.Revocations.SelectMany(r => r.Removed), r => Assert.Equal(22, r.FromPort));
+            // Every rule EC2 removed is reported by exactly one run.
+            var removed = harness.Server.Ec2.Revocations.SelectMany(r => r.Removed).Select(r => r.RuleId).Order().ToList();
+            Assert.Equal(removed, revokedIds.Order().ToList());
             Assert.All(outcomes, o => Assert.Contains(o.Status, new[]
             {
                 RemediationStatus.Revoked, RemediationStatus.AlreadyRevoked, RemediationStatus.NothingToRevoke, RemediationStatus.Failed,
