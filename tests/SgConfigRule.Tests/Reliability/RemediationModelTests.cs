@@ -528,13 +528,16 @@ public sealed class RemediationModelTests
                 Assert.True(carrying.Count > 0, $"{removed.RuleId} {Content(removed)} was removed and no published notice says so");
                 if (carrying.Count > 1)
                 {
-                    // Two cases where a removal may be announced twice, both unknowable when they happen: SNS took a
+                    // Three cases where a removal may be announced twice, all unknowable when they happen: SNS took a
                     // notice but its answer was lost and every later try failed (the execution counted it undelivered);
-                    // or the run could not record its end in the ledger (its notice said so). A later run then
-                    // announces it again as an earlier run's.
+                    // the run could not record its end in the ledger (its notice said so); or the run could not tell
+                    // whether EC2 acted and said "possibly removed" (Unverified). A later run then announces it again.
                     bool Unknowable(Notice n)
                     {
-                        lock (gate) return (answerLost.Contains(n.RunId) && !acknowledged.Contains(n.RunId))
+                        var unverified = n.Revoked.Any(x => x!["RuleId"]!.GetValue<string>() == removed.RuleId
+                                                            && x["Evidence"]?.GetValue<string>() == "Unverified");
+                        lock (gate) return unverified
+                                           || (answerLost.Contains(n.RunId) && !acknowledged.Contains(n.RunId))
                                            || n.Note?.Contains("Could not record the end of this run", StringComparison.Ordinal) == true;
                     }
                     Assert.True(carrying.Count(n => !Unknowable(n)) <= 1 && carrying.Any(Unknowable),
