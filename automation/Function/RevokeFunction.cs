@@ -105,6 +105,7 @@ public sealed class RevokeFunction
         {
             using var ssm = AwsClients.Ssm(aws);
             await AutomationExecutionCheck.VerifyAsync(ssm, request, runtime.RemediationDocumentName, cancellationToken).ConfigureAwait(false);
+            await AutomationExecutionCheck.ClaimAsync(Ledger(), request, region, new DateTimeOffset(now), cancellationToken).ConfigureAwait(false);
         }
         var baseOutcome = Outcome(request, region, now, cloudTrailUrl) with { RunId = runId };
 

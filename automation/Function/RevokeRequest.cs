@@ -47,6 +47,9 @@ public sealed partial record RevokeRequest(
     /// <summary>For <see cref="RemediationMode.NoticeUndelivered"/>: the runs whose notice the document did publish (a failed run's).</summary>
     public IReadOnlyList<string> PublishedRuns { get; init; } = [];
 
+    /// <summary>Whether the input named <see cref="PublishedRuns"/> at all (the document's KeepUnannounced step does, even when empty; KeepNotice does not).</summary>
+    public bool PublishedRunsGiven { get; init; }
+
     /// <summary>The loop guard (inputs <c>LoopGuardMaxRevokes</c>, <c>LoopGuardWindowHours</c>; 0 revokes turns it off).</summary>
     public LoopGuardSettings LoopGuard { get; init; } = LoopGuardSettings.Default;
 
@@ -109,7 +112,8 @@ public sealed partial record RevokeRequest(
             Count(input, "LoopGuardWindowHours", LoopGuardSettings.Default.WindowHours, 1, 24 * 90));
 
         return new RevokeRequest(groupId, mode, parameters, parametersText, account, region,
-            executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, PublishedRuns = publishedRuns };
+            executionId, revoked) { ConfigRuleName = ruleName, LoopGuard = loopGuard, PublishedRuns = publishedRuns,
+                PublishedRunsGiven = input.TryGetProperty(nameof(PublishedRuns), out var runs) && runs.ValueKind != JsonValueKind.Null };
     }
 
     /// <summary>A list given as JSON or as a string holding JSON (the document passes strings); absent: empty.</summary>

@@ -23,6 +23,9 @@ public sealed class DynamoDbLedger(IAmazonDynamoDB dynamoDb, string tableName) :
     /// <summary>Items nobody touched for this long disappear (a loop guard window can last up to 90 days).</summary>
     private static readonly TimeSpan TimeToLive = TimeSpan.FromDays(100);
 
+    /// <summary>An automation execution lives at most a few hours; its claims a little longer.</summary>
+    private static readonly TimeSpan ClaimTimeToLive = TimeSpan.FromDays(2);
+
     public bool IsDurable => true;
 
     public string TableName => tableName;
@@ -87,6 +90,35 @@ public sealed class DynamoDbLedger(IAmazonDynamoDB dynamoDb, string tableName) :
         catch (Exception e) when (IsUnavailable(e, cancellationToken))
         {
             throw new LedgerUnavailableException($"could not write the ledger ({tableName}): {Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Claims live in the same table under their own key (<c>claim/…</c>), written once and never updated.</summary>
+    public async Task<bool> TryClaimAsync(string claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(claim);
+        try
+        {
+            await dynamoDb.PutItemAsync(new PutItemRequest
+            {
+                TableName = tableName,
+                Item = new Dictionary<string, AttributeValue>
+                {
+                    [KeyAttribute] = new() { S = claim },
+                    [ExpiresAttribute] = new() { N = (now + ClaimTimeToLive).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                },
+                ConditionExpression = "attribute_not_exists(#key)",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#key"] = KeyAttribute },
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            throw new LedgerUnavailableException($"could not record a claim in the ledger ({tableName}): {Describe(e)}", e);
         }
     }
 

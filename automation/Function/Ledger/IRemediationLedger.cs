@@ -19,6 +19,12 @@ public interface IRemediationLedger
 
     /// <summary>Stores <paramref name="replacement"/> (as version <c>read.Version + 1</c>) if the stored version is still <paramref name="read"/>'s; false if someone wrote in between.</summary>
     Task<bool> TryWriteAsync(LedgerKey key, GroupLedger read, GroupLedger replacement, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="claim"/> (a name like <c>claim/account/Region/execution/step/attempt</c>) unless it is
+    /// already recorded: true for the first caller only. Claims expire after two days.
+    /// </summary>
+    Task<bool> TryClaimAsync(string claim, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>Read-modify-write with optimistic concurrency, shared by every transition.</summary>
@@ -57,6 +63,7 @@ public sealed class InMemoryLedger : IRemediationLedger
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, GroupLedger> entries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> claims = new(StringComparer.Ordinal);
 
     public bool IsDurable => false;
 
@@ -77,5 +84,11 @@ public sealed class InMemoryLedger : IRemediationLedger
             entries[key.ToString()] = replacement;
             return Task.FromResult(true);
         }
+    }
+
+    public Task<bool> TryClaimAsync(string claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(claim);
+        lock (gate) return Task.FromResult(claims.Add(claim));
     }
 }

@@ -5,9 +5,21 @@ using static SgConfigRule.FakeAws.Infrastructure.Reply;
 
 namespace SgConfigRule.FakeAws.Ssm;
 
-/// <summary>An Automation execution as GetAutomationExecution describes it (parameters as lists of strings, as SSM keeps them).</summary>
+/// <summary>
+/// An Automation execution as GetAutomationExecution describes it (parameters as lists of strings, as SSM keeps them):
+/// the step in progress (<c>CurrentStepName</c>, and the last entry of <c>StepExecutions</c>, in <see cref="CurrentStepStatus"/>),
+/// after the steps of <see cref="FinishedSteps"/> with their outputs.
+/// </summary>
 public sealed record FakeAutomationExecution(string ExecutionId, string AccountId, string DocumentName, string Status,
-                                             IReadOnlyDictionary<string, string> Parameters);
+                                             IReadOnlyDictionary<string, string> Parameters)
+{
+    public string? CurrentStep { get; init; } = "Remediate";
+
+    public string CurrentStepStatus { get; init; } = "InProgress";
+
+    /// <summary>Steps that ran before the current one: name and outputs (each output one string, as SSM lists it).</summary>
+    public IReadOnlyList<(string Name, IReadOnlyDictionary<string, string> Outputs)> FinishedSteps { get; init; } = [];
+}
 
 /// <summary>
 /// Systems Manager over JSON 1.1 (target prefix AmazonSSM): GetAutomationExecution, answered per account — a caller
@@ -45,8 +57,30 @@ public sealed class FakeSsm
                 ["ExecutionStartTime"] = Math.Round((DateTime.UtcNow.AddSeconds(-5) - DateTime.UnixEpoch).TotalSeconds, 3),
                 ["Mode"] = "Auto",
                 ["Parameters"] = new JsonObject([.. execution.Parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonArray(p.Value)))]),
-                ["StepExecutions"] = new JsonArray(),
+                ["CurrentStepName"] = execution.CurrentStep,
+                ["CurrentAction"] = execution.CurrentStep is null ? null : "aws:invokeLambdaFunction",
+                ["StepExecutions"] = StepExecutions(execution),
+                ["StepExecutionsTruncated"] = false,
             },
         });
+    }
+
+    private static JsonArray StepExecutions(FakeAutomationExecution execution)
+    {
+        var steps = new JsonArray();
+        foreach (var (name, outputs) in execution.FinishedSteps)
+        {
+            steps.Add(new JsonObject
+            {
+                ["StepName"] = name,
+                ["StepStatus"] = "Success",
+                ["Outputs"] = new JsonObject([.. outputs.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)new JsonArray(o.Value)))]),
+            });
+        }
+        if (execution.CurrentStep is { } current)
+        {
+            steps.Add(new JsonObject { ["StepName"] = current, ["Action"] = "aws:invokeLambdaFunction", ["StepStatus"] = execution.CurrentStepStatus });
+        }
+        return steps;
     }
 }

@@ -30,6 +30,9 @@ public sealed class LedgerUpdatesTests
             Writes++;
             return Task.FromResult(false);
         }
+
+        public Task<bool> TryClaimAsync(string claim, DateTimeOffset now, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("no claims in these tests");
     }
 
     [Fact]
