@@ -157,9 +157,17 @@ public sealed class IamPolicyTests
         var assume = Assert.Single(statements, s => List(s["Action"]).Contains("sts:AssumeRole"));
         Assert.Equal([$"arn:aws:iam::*:role/{memberRole}-{CfnTemplate.Region}"], List(assume["Resource"]));
         Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
-        // Besides that, only its logs - and for the revoke function its own ledger table in the central account.
+        // Besides that, only its logs - for the revoke function its own ledger table in the central account, for the
+        // rule function its queue of failed evaluations (and the solution's key, only through SQS).
         Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal)
-            || (role == "RevokeFunctionRole" && a is "dynamodb:GetItem" or "dynamodb:PutItem"), a));
+            || (role == "RevokeFunctionRole" && a is "dynamodb:GetItem" or "dynamodb:PutItem")
+            || (role == "RuleFunctionRole" && a is "sqs:SendMessage" or "kms:GenerateDataKey" or "kms:Decrypt"), a));
+        if (role == "RuleFunctionRole")
+        {
+            Assert.Equal(["getatt:RuleFailureQueue.Arn"], List(Assert.Single(statements, s => List(s["Action"]).Contains("sqs:SendMessage"))["Resource"]));
+            var key = Assert.Single(statements, s => List(s["Action"]).Contains("kms:GenerateDataKey"));
+            Assert.Equal($"sqs.{CfnTemplate.Region}.amazonaws.com", key["Condition"]!["StringEquals"]!["kms:ViaService"]!.GetValue<string>());
+        }
     }
 
     [Theory]

@@ -157,7 +157,7 @@ public sealed class OrganizationTemplateTests
 
         // The central topic and key accept the member automation role by name.
         var automationRole = member.Properties("AutomationRole")["RoleName"]!.GetValue<string>();
-        var topicAllow = central.Statements("NotificationTopicPolicy").Single(s => s["Effect"]!.GetValue<string>() == "Allow");
+        var topicAllow = central.Statements("NotificationTopicPolicy").Single(s => s["Sid"]!.GetValue<string>() == "MemberAutomationPublishes");
         Assert.Equal($"arn:aws:iam::*:role/{automationRole}", topicAllow["Condition"]!["ArnLike"]!["aws:PrincipalArn"]!.GetValue<string>());
 
         // The document the pack targets is the one the member stack creates, and the one the revoke function checks for.
