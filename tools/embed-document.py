@@ -8,7 +8,9 @@ CloudFormation cannot include a local file, so templates carry copies between tw
       ...
       # END automation/sg-config-rule-remediation.yaml
 
-- the SSM Automation document, as the Content map of the AWS::SSM::Document in template.yaml and org/member.yaml;
+- the SSM Automation document, as the Content map of the AWS::SSM::Document in template.yaml and org/member.yaml,
+  written compactly as JSON (a YAML flow mapping; one step per line) because templates given inline are limited to
+  51,200 bytes and indented YAML spends a quarter of the document on leading spaces;
 - the conformance pack, as the TemplateBody text of the AWS::Config::ConformancePack in org/member.yaml, with one
   change: the automation role's ARN loses its !Sub, so the member stack's own Fn::Sub leaves a literal ARN there
   (AWS Config may not resolve intrinsic functions for the automation role).
@@ -16,8 +18,17 @@ CloudFormation cannot include a local file, so templates carry copies between tw
 usage: tools/embed-document.py          rewrite the copies
        tools/embed-document.py --check  exit 1 and name the templates whose copy differs (the tests run this check)
 """
+import json
+import os
 import pathlib
 import sys
+
+try:
+    import yaml
+except ImportError:  # a Python without PyYAML (pyenv's): use Debian's, which ./test.sh installs
+    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", __file__, *sys.argv[1:]])
+    raise
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCUMENT = "automation/sg-config-rule-remediation.yaml"
@@ -32,10 +43,24 @@ def literal_role(text: str) -> str:
     return text.replace(ROLE_LINE, LITERAL_ROLE_LINE)
 
 
+def compact_json(text: str) -> str:
+    """The document as JSON: each top-level entry on a line, each step on a line of its own."""
+    document = yaml.safe_load(text)
+    one = lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    entries = []
+    for key, value in document.items():
+        if key == "mainSteps":
+            steps = ",\n ".join(one(step) for step in value)
+            entries.append(f"{one(key)}:[\n {steps}]")
+        else:
+            entries.append(f"{one(key)}:{one(value)}")
+    return "{" + ",\n".join(entries) + "}\n"
+
+
 # (file copied, template holding the copy, change applied to the copy)
 COPIES = [
-    (DOCUMENT, "template.yaml", None),
-    (DOCUMENT, "org/member.yaml", None),
+    (DOCUMENT, "template.yaml", compact_json),
+    (DOCUMENT, "org/member.yaml", compact_json),
     (PACK, "org/member.yaml", literal_role),
 ]
 
