@@ -211,6 +211,115 @@ public sealed class ExecutionBindingTests
         Assert.Equal(RemediationStatus.NoticeKept, (await SendAsync(keep, Request(mode: "NoticeUndelivered"))).Status);
     }
 
+    [Theory]
+    [InlineData("Pending")]
+    [InlineData("InProgress")]
+    [InlineData("Waiting")]
+    [InlineData("Scheduled")]
+    [InlineData("RunbookInProgress")]
+    public async Task Every_running_state_of_the_execution_is_served(string status)
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution() with { Status = status });
+        Assert.Equal(RemediationStatus.Revoked, (await SendAsync(harness, Request())).Status);
+    }
+
+    [Fact]
+    public async Task Parameters_the_execution_left_at_the_documents_defaults_are_compared_as_those_defaults()
+    {
+        // Started without Mode (DryRun), RuleParameters ({}) or ConfigRuleName (""): a request must say exactly that.
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(new FakeAutomationExecution(Id, Member, Document, "InProgress",
+            new Dictionary<string, string> { ["SecurityGroupId"] = RemediationHarness.WebGroup, ["ConfigRuleName"] = "sg-config-rule", ["RuleParameters"] = RoleParameters }));
+        AssertRefused(await SendAsync(harness, Request()), "was started with Mode 'DryRun', not 'Revoke'");
+
+        await using var noRule = await ArrangeAsync();
+        noRule.Server.Ssm.AddExecution(new FakeAutomationExecution(Id, Member, Document, "InProgress",
+            new Dictionary<string, string> { ["SecurityGroupId"] = RemediationHarness.WebGroup, ["Mode"] = "Revoke" }));
+        AssertRefused(await SendAsync(noRule, Request()), "was started with ConfigRuleName '', not 'sg-config-rule'");
+
+        await using var noParameters = await ArrangeAsync();
+        noParameters.Server.Ssm.AddExecution(new FakeAutomationExecution(Id, Member, Document, "InProgress",
+            new Dictionary<string, string> { ["SecurityGroupId"] = RemediationHarness.WebGroup, ["Mode"] = "Revoke", ["ConfigRuleName"] = "sg-config-rule" }));
+        AssertRefused(await SendAsync(noParameters, Request()), "was started with RuleParameters '{}'");
+    }
+
+    [Fact]
+    public async Task A_document_whose_name_only_ends_like_the_remediation_document_is_refused()
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution() with { DocumentName = "my-" + Document });
+        AssertRefused(await SendAsync(harness, Request()), $"runs document my-{Document}, not {Document}");
+    }
+
+    [Fact]
+    public async Task Claims_of_one_execution_id_in_two_accounts_are_apart()
+    {
+        // Execution ids are unique per account and Region only as far as anyone promises: a claim names the account.
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution(mode: "DryRun"));
+        for (var i = 0; i < 2; i++) Assert.Equal(RemediationStatus.DryRun, (await SendAsync(harness, Request(mode: "DryRun"))).Status);
+        const string other = "777788889999", otherGroup = "sg-0aaaaaaaaaaaaaaa1";
+        harness.Server.Ec2.AddGroup(otherGroup, "Other account's group", "no inbound rules", ownerId: other);
+        var execution = Execution(mode: "DryRun");
+        harness.Server.Ssm.AddExecution(execution with
+        {
+            AccountId = other,
+            Parameters = new Dictionary<string, string>(execution.Parameters) { ["SecurityGroupId"] = otherGroup },
+        });
+        var elsewhere = await SendAsync(harness, Request(mode: "DryRun", change: r => { r["AccountId"] = other; r["SecurityGroupId"] = otherGroup; }));
+        Assert.True(elsewhere.Status == RemediationStatus.NothingToRevoke, $"{elsewhere.Status}: {elsewhere.Error}");
+    }
+
+    public static TheoryData<string, string> ForeignFollowUps() => new()
+    {
+        { "another port", RevokedRulesJson(("sgr-0123456789abcdef0", 23, "203.0.113.7/32")) },
+        { "another source", RevokedRulesJson(("sgr-0123456789abcdef0", 22, "0.0.0.0/0")) },
+        { "another rule", RevokedRulesJson(("sgr-0fedcba9876543210", 22, "203.0.113.7/32")) },
+        { "one own rule and one other", RevokedRulesJson(("sgr-0123456789abcdef0", 22, "203.0.113.7/32"), ("sgr-0fedcba9876543210", 3389, "0.0.0.0/0")) },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignFollowUps))]
+    public async Task A_follow_up_naming_anything_its_revoke_did_not_report_is_refused(string what, string requested)
+    {
+        await using var harness = await ArrangeAsync();
+        var own = RevokedRulesJson(("sgr-0123456789abcdef0", 22, "203.0.113.7/32"), ("sgr-0aaaaaaaaaaaaaaa0", 3389, "198.51.100.0/24"));
+        harness.Server.Ssm.AddExecution(Execution(step: "Attribute", finished: ReadOutcome(own)));
+        AssertRefused(await SendAsync(harness, Request(mode: "Attribute", change: r => r["RevokedRules"] = requested)), "did not revoke");
+        Assert.True(what.Length > 0);
+    }
+
+    [Fact]
+    public async Task A_follow_up_for_one_of_several_rules_its_revoke_reported_is_served()
+    {
+        await using var harness = await ArrangeAsync();
+        var own = RevokedRulesJson(("sgr-0aaaaaaaaaaaaaaa0", 3389, "198.51.100.0/24"), ("sgr-0123456789abcdef0", 22, "203.0.113.7/32"));
+        harness.Server.Ssm.AddExecution(Execution(step: "Attribute", finished: ReadOutcome(own)));
+        var served = await SendAsync(harness, Request(mode: "Attribute", change: r => r["RevokedRules"] = RevokedRulesJson(("sgr-0123456789abcdef0", 22, "203.0.113.7/32"))));
+        Assert.Equal(RemediationStatus.Attributed, served.Status);
+    }
+
+    [Theory]
+    [InlineData("null", "did not revoke")]
+    [InlineData("not json", "its output ReadOutcome.RevokedRules is not a list of rules")]
+    public async Task An_unreadable_revoke_output_lends_nothing_to_a_follow_up(string output, string problem)
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution(step: "Attribute", finished: ReadOutcome(output)));
+        AssertRefused(await SendAsync(harness, Request(mode: "Attribute", change: r => r["RevokedRules"] = RevokedRulesJson(("sgr-0123456789abcdef0", 22, "203.0.113.7/32")))), problem);
+    }
+
+    [Theory]
+    [InlineData("null", "did not publish runs run-a")]
+    [InlineData("[1,", "its output ReadOutcome.NoticeRuns is not a list of run ids")]
+    public async Task An_unreadable_list_of_published_runs_marks_nothing_as_announced(string output, string problem)
+    {
+        await using var harness = await ArrangeAsync();
+        harness.Server.Ssm.AddExecution(Execution(step: "KeepUnannounced", finished: ReadOutcome(noticeRuns: output)));
+        AssertRefused(await SendAsync(harness, Request(mode: "NoticeUndelivered", change: r => r["PublishedRuns"] = """["run-a"]""")), problem);
+    }
+
     /// <summary>The function's table of steps agrees with the document: the step that sends each mode, and its tries.</summary>
     [Fact]
     public void The_steps_and_their_tries_are_the_documents()
