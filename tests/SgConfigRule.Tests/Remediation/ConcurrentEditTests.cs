@@ -148,6 +148,47 @@ public sealed class ConcurrentEditTests
         Assert.Equal(1, harness.Server.CountCalls("ec2", "RevokeSecurityGroupIngress"));
     }
 
+    /// <summary>
+    /// The case the remediation model found at its 49,647th interleaving: the person deletes the rule and adds the same
+    /// content back in the instant before the revoke, and EC2's answer is lost. EC2 removed the new rule; without its
+    /// answer the run knows only that the content it asked to remove is gone, so the notice names the rule it read. The
+    /// content and the restore command are right; the id and description are the ones read, and the evidence says so.
+    /// </summary>
+    [Fact]
+    public async Task Without_EC2s_answer_a_rule_deleted_and_readded_with_the_same_content_is_reported_by_the_content_asked_for()
+    {
+        var (harness, ssh) = await WebServerWithWorldSshAsync(defaultVpc: false);
+        await using var _ = harness;
+        harness.Server.Faults.Add(FaultRule.Count("ec2", "RevokeSecurityGroupIngress", FaultKind.LostReply, 1));
+        string? readded = null;
+        // The edit lands as the run records its intent, just before the revoke (a faulted call skips BeforeDispatch).
+        var done = 0;
+        harness.Server.BeforeDispatch = (service, operation) =>
+        {
+            if (service == "dynamodb" && operation == "PutItem" && Interlocked.Exchange(ref done, 1) == 0)
+            {
+                Assert.True(harness.Server.Ec2.RemoveRule(Group, ssh));
+                readded = harness.Server.Ec2.AddIngress(Group, "tcp", 22, 22, Ec2Source.Ipv4("0.0.0.0/0"), "SSH, again").RuleId;
+            }
+            return Task.CompletedTask;
+        };
+
+        var outcome = await harness.RunAsync();
+
+        // EC2's own record: the re-added rule went.
+        Assert.NotNull(readded);
+        Assert.Equal(readded, Assert.Single(Assert.Single(harness.Server.Ec2.Revocations).Removed).RuleId);
+        Assert.DoesNotContain(harness.Server.Ec2.Rules(Group), r => r.FromPort == 22);
+        // The notice: the content asked for, never claimed as confirmed by EC2.
+        Assert.Equal(RemediationStatus.Revoked, outcome.Status);
+        var reported = Assert.Single(outcome.Revoked);
+        Assert.Equal((ssh, "tcp", 22, 22, "0.0.0.0/0", RevokeEvidence.AnswerLost),
+            (reported.RuleId, reported.Protocol, reported.FromPort, reported.ToPort, reported.Source, reported.Evidence));
+        Assert.Contains("\"FromPort\":22", outcome.RestoreCommand);
+        Assert.Contains("0.0.0.0/0", outcome.RestoreCommand);
+        Assert.True(outcome.Publish);
+    }
+
     [Fact]
     public async Task An_exemption_tagged_between_the_read_and_the_revoke_is_honoured_where_IAM_denies_tagged_groups()
     {
