@@ -24,6 +24,9 @@ public static class AwsClients
 
     public static IAmazonCloudTrail CloudTrail(AwsClientOptions options) => new AmazonCloudTrailClient(options);
 
+    public static SimpleNotificationService.IAmazonSimpleNotificationService Sns(AwsClientOptions options) =>
+        new SimpleNotificationService.AmazonSimpleNotificationServiceClient(options);
+
     public static IAmazonEC2 Ec2(AwsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

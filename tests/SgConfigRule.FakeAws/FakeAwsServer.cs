@@ -49,6 +49,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
     public FakeSts Sts { get; }
     public Ssm.FakeSsm Ssm { get; } = new();
     public FakeDynamoDb DynamoDb { get; } = new();
+
+    public SgConfigRule.FakeAws.Sns.FakeSns Sns { get; } = new();
     public FaultPlan Faults { get; }
 
     /// <summary>The principal each access key acts as, for the CloudTrail records of its calls.</summary>
@@ -221,6 +223,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 "cloudtrail" => CloudTrail.Handle(operation, ParseJson(body)),
                 "ssm" => Ssm.Handle(operation, ParseJson(body), Credentials.AccountOf(accessKey ?? "") ?? FakeEc2.DefaultAccount),
                 "dynamodb" => DynamoDb.Handle(operation, body),
+                "sns" => Sns.Handle(operation, ParseJson(body)),
                 _ => Reply.JsonError(400, "UnknownService", $"no fake for service '{service}'"),
             };
         }

@@ -10,14 +10,12 @@ using Polly.Timeout;
 namespace SgConfigRule.Aws.Protocol;
 
 /// <summary>
-/// The AWS JSON 1.1 protocol: <c>POST /</c> with a JSON body, the operation in <c>X-Amz-Target</c>, signed with
+/// The AWS JSON protocol (1.1, or 1.0 for SNS): <c>POST /</c> with a JSON body, the operation in <c>X-Amz-Target</c>, signed with
 /// SigV4; errors as <c>{"__type": "…#Code", "message": "…"}</c>. Every call runs through one resilience pipeline
 /// (total budget → retry with full jitter → per-attempt timeout) and ends in a response or a typed exception.
 /// </summary>
 public sealed class AwsJsonProtocolClient
 {
-    private const string ContentType = "application/x-amz-json-1.1";
-
     // One connection pool per process: Lambda reuses it across invocations.
     private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
     {
@@ -119,7 +117,7 @@ public sealed class AwsJsonProtocolClient
         var url = Endpoint.Url;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Content-Type"] = ContentType,
+            ["Content-Type"] = $"application/x-amz-json-{service.JsonVersion}",
             ["X-Amz-Target"] = $"{service.TargetPrefix}.{operation}",
         };
         var current = await credentials.GetCredentialsAsync().WaitAsync(token).ConfigureAwait(false);
@@ -171,6 +169,8 @@ public sealed class AwsJsonProtocolClient
             text = content.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(content, 0, Math.Min(content.Length, 512));
         }
         if (code is null && response.Headers.TryGetValues("x-amzn-ErrorType", out var errorType)) code = errorType.FirstOrDefault();
+        // A query-compatible service (SNS) names the query protocol's code in x-amzn-query-error: "Code;Sender".
+        if (response.Headers.TryGetValues("x-amzn-query-error", out var queryError) && queryError.FirstOrDefault()?.Split(';')[0] is { Length: > 0 } queryCode) code = queryCode;
         code = NormaliseCode(code) ?? $"Http{(int)response.StatusCode}";
         return new AwsServiceException(service.ServiceId, operation, code, text, response.StatusCode, RequestId(response), attempt);
     }

@@ -38,9 +38,13 @@ public sealed record ServiceEndpoint(Uri Url, string SigningRegion, string Signi
 /// <param name="ServiceId">The SDK service id (<c>Config Service</c>, <c>CloudTrail</c>), which names its endpoint variable.</param>
 /// <param name="EndpointPrefix">The host prefix (<c>config</c>, <c>cloudtrail</c>).</param>
 /// <param name="SigningName">The SigV4 service name.</param>
-/// <param name="TargetPrefix">The JSON 1.1 <c>X-Amz-Target</c> prefix.</param>
-public sealed record ServiceDescription(string ServiceId, string EndpointPrefix, string SigningName, string TargetPrefix)
+/// <param name="TargetPrefix">The JSON <c>X-Amz-Target</c> prefix.</param>
+/// <param name="JsonVersion">The AWS JSON protocol version: <c>1.1</c> (Config, CloudTrail) or <c>1.0</c> (SNS).</param>
+public sealed record ServiceDescription(string ServiceId, string EndpointPrefix, string SigningName, string TargetPrefix, string JsonVersion = "1.1")
 {
+    /// <summary>SNS speaks AWS JSON 1.0 (query-compatible errors) besides its query protocol.</summary>
+    public static ServiceDescription Sns { get; } = new("SNS", "sns", "sns", "SNS_20100331", "1.0");
+
     public static ServiceDescription ConfigService { get; } = new("Config Service", "config", "config", "StarlingDoveService");
 
     public static ServiceDescription CloudTrail { get; } =
