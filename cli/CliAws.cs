@@ -24,15 +24,28 @@ public static class CliAws
             if (region is null && chain.TryGetProfile(profile, out var found) && found.Region is { } profileRegion) region = profileRegion.SystemName;
         }
         var options = new AwsClientOptions { Region = region, Credentials = credentials };
+        string resolved;
         try
         {
-            _ = options.ResolveRegion();
+            resolved = options.ResolveRegion();
         }
         catch (InvalidOperationException)
         {
             throw new CliUsageException("no AWS region: pass --region or set AWS_REGION");
         }
-        return options;
+        if (!RegionName.IsValid(resolved))
+        {
+            throw new CliUsageException($"'{(resolved.Length > 40 ? resolved[..40] + "…" : resolved)}' is not an AWS Region name (like us-east-1)");
+        }
+        // Found now, once: without credentials the first AWS call would fail deep inside the SDK.
+        try
+        {
+            return options with { Region = resolved, Credentials = options.ResolveCredentials() };
+        }
+        catch (AmazonClientException)
+        {
+            throw new CliUsageException("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile");
+        }
     }
 }
 

@@ -81,7 +81,7 @@ public sealed partial record RevokeRequest(
         }
 
         var region = Text(input, "Region");
-        if (region is not null && !RegionPattern().IsMatch(region)) throw new RevokeInputException("Region", $"'{Shorten(region)}' is not an AWS Region name (like us-east-1)");
+        if (region is not null && !SgConfigRule.Aws.Protocol.RegionName.IsValid(region)) throw new RevokeInputException("Region", $"'{Shorten(region)}' is not an AWS Region name (like us-east-1)");
 
         var account = Text(input, "AccountId");
         if (account is not null && !AccountPattern().IsMatch(account)) throw new RevokeInputException("AccountId", $"'{account}' is not a 12-digit account id");
@@ -157,9 +157,6 @@ public sealed partial record RevokeRequest(
 
     [GeneratedRegex("^[0-9]{12}$")]
     private static partial Regex AccountPattern();
-
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")]
-    private static partial Regex RegionPattern();
 
     /// <summary>Bad input is quoted in errors, but not at any length.</summary>
     private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 61), "...");

@@ -7,7 +7,8 @@ namespace SgConfigRule.Cli.Scan;
 /// <summary>
 /// Runs the policy over every resource of a source and reports as it goes. One unreadable resource is reported on
 /// standard error with its source and JSON path and costs only itself; the exit code then says 2, because something
-/// was not evaluated. An AWS call that fails (live scans) ends the scan with exit code 2.
+/// was not evaluated. An AWS call that fails (live scans) ends the scan with exit code 2, and so does an input that holds
+/// no security groups at all (never a false green).
 /// </summary>
 public static class ScanRunner
 {
@@ -37,7 +38,7 @@ public static class ScanRunner
                 allocationBound.Check();
             }
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or TimeoutException or IOException)
         {
             aborted = e.Message;
         }
@@ -54,7 +55,13 @@ public static class ScanRunner
             terminal.Error.WriteLine($"{summary.Errors} input error(s): those resources were not evaluated.");
             return ExitCodes.InputError;
         }
-        return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
+        if (summary.Evaluated == 0)
+        {
+            // An empty list, or a file of another kind, is not a clean account: nothing was looked at.
+            terminal.Error.WriteLine("error: nothing was evaluated: the input held no security groups");
+            return ExitCodes.InputError;
+        }
+                return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
     }
 }
 

@@ -149,6 +149,29 @@ public class InvokeAndLiveScanTests
         Assert.Contains("SecurityGroupId: 'not-a-group' is not a security group id", run.Error);
     }
 
+    /// <summary>A new user's first minute: each mistake is one clear line and exit 2, never a stack trace.</summary>
+    [Theory]
+    [InlineData("scan --live --region us-east-1", "error: no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile")]
+    [InlineData("scan --live --region not_a_region!", "error: 'not_a_region!' is not an AWS Region name (like us-east-1)")]
+    [InlineData("scan --live", "error: no AWS region: pass --region or set AWS_REGION")]
+    public async Task Scan_live_without_credentials_or_a_valid_Region_says_so_in_one_line(string arguments, string line)
+    {
+        var run = await RunAsync(null, null, arguments.Split(' '));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(line, run.Error.Trim());
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"SecurityGroups":[]}""")]
+    [InlineData("[]")]
+    public async Task A_scan_of_input_holding_no_groups_is_not_a_clean_result(string content)
+    {
+        var run = await RunAsync(null, null, "scan", WriteTemp(content));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error: nothing was evaluated: the input held no security groups", run.Error);
+    }
+
     [Fact]
     public async Task Invoke_remediation_refuses_a_region_option_that_contradicts_the_payload()
     {
