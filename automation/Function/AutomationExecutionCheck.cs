@@ -86,8 +86,7 @@ internal static class AutomationExecutionCheck
             case RemediationMode.Attribute:
                 // A follow-up exists only after a revoke, for exactly the rules this execution's revoke reported.
                 Expect(execution, where, "Mode", "Revoke", "DryRun");
-                var reported = OutcomeOutput(execution, where, "RevokedRules");
-                var ownRules = ParseRules(reported, where);
+                var ownRules = ParseOutput(OutcomeOutput(execution, where, "RevokedRules"), RemediationJsonContext.Default.ListRevokedRule, where, "RevokedRules", "rules");
                 var foreign = request.RevokedRules.Where(r => !ownRules.Any(o => SameRule(o, r))).Select(r => r.RuleId).ToList();
                 if (foreign.Count > 0)
                 {
@@ -96,7 +95,7 @@ internal static class AutomationExecutionCheck
                 break;
             case RemediationMode.NoticeUndelivered when request.PublishedRunsGiven:
                 // The runs marked as announced change what the next run announces: they must be the ones this execution published.
-                var published = ParseRunIds(OutcomeOutput(execution, where, "NoticeRuns"), where);
+                var published = new HashSet<string>(ParseOutput(OutcomeOutput(execution, where, "NoticeRuns"), RemediationJsonContext.Default.ListString, where, "NoticeRuns", "run ids"), StringComparer.Ordinal);
                 var unknown = request.PublishedRuns.Where(r => !published.Contains(r)).ToList();
                 if (unknown.Count > 0)
                 {
@@ -137,27 +136,16 @@ internal static class AutomationExecutionCheck
         return string.Join(",", values);
     }
 
-    private static List<RevokedRule> ParseRules(string json, string where)
+    /// <summary>An output of <see cref="OutcomeStep"/> read as the JSON list it is; anything else refuses the request.</summary>
+    private static List<T> ParseOutput<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type, string where, string output, string what)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, RemediationJsonContext.Default.ListRevokedRule) ?? [];
+            return JsonSerializer.Deserialize(json, type) ?? [];
         }
         catch (JsonException)
         {
-            throw new RequestRefusedException($"{where}: its output {OutcomeStep}.RevokedRules is not a list of rules");
-        }
-    }
-
-    private static HashSet<string> ParseRunIds(string json, string where)
-    {
-        try
-        {
-            return new HashSet<string>(JsonSerializer.Deserialize(json, RemediationJsonContext.Default.ListString) ?? [], StringComparer.Ordinal);
-        }
-        catch (JsonException)
-        {
-            throw new RequestRefusedException($"{where}: its output {OutcomeStep}.NoticeRuns is not a list of run ids");
+            throw new RequestRefusedException($"{where}: its output {OutcomeStep}.{output} is not a list of {what}");
         }
     }
 

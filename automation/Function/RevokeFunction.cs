@@ -86,8 +86,7 @@ public sealed class RevokeFunction
     /// itself — and input that could not be read.
     /// </summary>
     private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
-        e is RemediationException or AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-            or HttpRequestException or TimeoutException or IOException or System.Xml.XmlException or SgConfigRule.Policy.Parsing.InputException
+        AwsCallFailure.Is(e) || e is RemediationException or AwsRequestException or System.Xml.XmlException or SgConfigRule.Policy.Parsing.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, string runId, Stopwatch watch,

@@ -38,7 +38,7 @@ public static class ScanRunner
                 allocationBound.Check();
             }
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or TimeoutException or IOException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException)
         {
             aborted = e.Message;
         }

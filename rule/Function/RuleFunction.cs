@@ -98,8 +98,7 @@ public sealed class RuleFunction
                     break;
             }
         }
-        catch (Exception e) when (e is AwsRequestException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
-                                      or HttpRequestException or TimeoutException or IOException or System.Xml.XmlException
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException or System.Xml.XmlException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // An AWS call failed after its retries (the EC2 SDK reports its timeouts as TimeoutException or a

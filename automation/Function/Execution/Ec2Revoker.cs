@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
+using SgConfigRule.Aws.Protocol;
 
 namespace SgConfigRule.Remediation.Execution;
 
@@ -49,8 +50,7 @@ public sealed class Ec2Revoker(IAmazonEC2 ec2WithoutRetries)
         {
             return new RevokeAttempt.Refused(e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
         }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-                                      or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is OperationCanceledException)
         {
             return new RevokeAttempt.Unknown(RemediationRun.Describe(e));
         }

@@ -1,4 +1,5 @@
 using Amazon.EC2;
+using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Live;
 using SgConfigRule.Policy.Parameters;
 using SgConfigRule.Remediation.Ledger;
@@ -285,8 +286,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             var deferred = own.Count(r => !announced.Any(a => RuleContent.SameRule(a, r)));
             if (deferred > 0) notes.Add($"{Count(deferred)} this run asked for went at the same moment another run removed {(deferred == 1 ? "it" : "them")}; that run's notice reports {(deferred == 1 ? "it" : "them")}.");
         }
-        catch (Exception e) when (e is LedgerUnavailableException or OperationCanceledException or Amazon.Runtime.AmazonServiceException
-                                      or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is LedgerUnavailableException or OperationCanceledException)
         {
             // Decided on the state read at the start instead: what this run would have taken over is announced too (a
             // retried step's earlier run whose answer was lost, say) — twice, perhaps, but never not at all.
@@ -326,8 +326,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             lastReadAt = readAt;
             return lastRead;
         }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException
-                                      or OperationCanceledException or TimeoutException or IOException or SgConfigRule.Policy.Parsing.InputException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is OperationCanceledException or SgConfigRule.Policy.Parsing.InputException)
         {
             notes.Add($"The rules could not be read again after the revoke ({Describe(e)}); EC2's answer says what was removed.");
             return null;

@@ -124,8 +124,7 @@ public sealed class DynamoDbLedger(IAmazonDynamoDB dynamoDb, string tableName) :
 
     /// <summary>Every way a call can fail after the SDK's retries: an error answer, no answer, or its time running out.</summary>
     private static bool IsUnavailable(Exception e, CancellationToken cancellationToken) =>
-        e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        SgConfigRule.Aws.Protocol.AwsCallFailure.Is(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static string Describe(Exception e) => e is Amazon.Runtime.AmazonServiceException aws ? $"{aws.ErrorCode}: {aws.Message}" : $"{e.GetType().Name}: {e.Message}";
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SgConfigRule.FakeAws.Config;
 using SgConfigRule.FakeAws.Ssm;
 using SgConfigRule.Remediation;
 using YamlDotNet.RepresentationModel;
@@ -15,26 +14,12 @@ namespace SgConfigRule.Tests.Remediation;
 /// </summary>
 public sealed class ExecutionBindingTests
 {
-    private const string Member = "444455556666";
-    private const string Document = "sg-config-rule-remediation";
-    private const string RoleParameters = """{"executionRoleName":"SgConfigRuleMember-us-east-1"}""";
+    private const string Member = OrganizationModeTests.Member;
+    private const string Document = OrganizationModeTests.Document;
+    private const string RoleParameters = OrganizationModeTests.RoleParameters;
     private const string Id = RemediationHarness.ExecutionId;
 
-    private static async Task<RemediationHarness> ArrangeAsync()
-    {
-        var harness = await RemediationHarness.StartAsync(configure: r => r with
-        {
-            RequireAutomationExecution = true,
-            RemediationDocumentName = Document,
-            ConfigRuleName = "sg-config-rule",
-            RequireConformancePackRule = true,
-        });
-        await harness.WebServerWithSshAsync(ownerId: Member);
-        harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-x1y2z3", """{"blockedPorts":"22","executionRoleName":"SgConfigRuleMember-us-east-1"}""",
-            "arn:aws:lambda:us-east-1:123456789012:function:sg-config-rule-rule:live", "config-conforms.amazonaws.com"));
-        harness.Server.ClearCalls();
-        return harness;
-    }
+    private static Task<RemediationHarness> ArrangeAsync() => OrganizationModeTests.ArrangeAsync();
 
     private static FakeAutomationExecution Execution(string step = "Remediate", string mode = "Revoke", IReadOnlyDictionary<string, string>? extra = null,
                                                      params (string Name, IReadOnlyDictionary<string, string> Outputs)[] finished)

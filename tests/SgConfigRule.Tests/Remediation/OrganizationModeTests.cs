@@ -10,10 +10,10 @@ namespace SgConfigRule.Tests.Remediation;
 /// </summary>
 public sealed class OrganizationModeTests
 {
-    private const string Member = "444455556666";
+    internal const string Member = "444455556666";
     private const string Other = "777788889999";
-    private const string Document = "sg-config-rule-remediation";
-    private const string RoleParameters = """{"executionRoleName":"SgConfigRuleMember-us-east-1"}""";
+    internal const string Document = "sg-config-rule-remediation";
+    internal const string RoleParameters = """{"executionRoleName":"SgConfigRuleMember-us-east-1"}""";
 
     /// <summary>Configured as org/central.yaml configures it.</summary>
     private static Task<RemediationHarness> CentralAsync() =>
@@ -36,7 +36,8 @@ public sealed class OrganizationModeTests
             ["AutomationAssumeRole"] = $"arn:aws:iam::{account}:role/SgConfigRuleAutomation-us-east-1",
         });
 
-    private static async Task<RemediationHarness> ArrangeAsync()
+    /// <summary>The central function, the member's web server group with SSH, and the member's pack rule.</summary>
+    internal static async Task<RemediationHarness> ArrangeAsync()
     {
         var harness = await CentralAsync();
         await harness.WebServerWithSshAsync(ownerId: Member);
