@@ -90,7 +90,7 @@ public static class InvokeCommand
         try
         {
             payload = ReadEvent(payloadFile, terminal);
-            CheckRegion(payload, region);
+            region = RegionFor(payload, region);
             // The person at the terminal is the deployer here: the payload's Mode is what they ask for. A ledger table
             // (SGCR_LEDGER_TABLE) shares the deployed function's memory; without one it lives for this run.
             function = new SgConfigRule.Remediation.RevokeFunction(new SgConfigRule.Remediation.RemediationRuntime(CliAws.Options(region, profile), TimeProvider.System, terminal.Error)
@@ -111,22 +111,29 @@ public static class InvokeCommand
         return InvocationFailed;
     }
 
-    /// <summary>The payload's Region is where the function acts; a different --region would sign for one Region and act in another.</summary>
-    private static void CheckRegion(byte[] payload, string? region)
+    /// <summary>
+    /// The payload's Region is where the function acts: it also serves when --region is not given, and a different
+    /// --region would sign for one Region and act in another.
+    /// </summary>
+    private static string? RegionFor(byte[] payload, string? region)
     {
-        if (region is null) return;
+        string? named = null;
         try
         {
-            if (JsonNode.Parse(payload) is JsonObject node && node["Region"] is JsonValue value && value.TryGetValue<string>(out var named)
-                && named.Length > 0 && named != region)
+            if (JsonNode.Parse(payload) is JsonObject node && node["Region"] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0)
             {
-                throw new CliUsageException($"the payload names Region {named} and --region says {region}: give one Region");
+                named = text;
             }
         }
         catch (System.Text.Json.JsonException)
         {
             // The function reports malformed input itself, naming the field.
         }
+        if (region is not null && named is not null && named != region)
+        {
+            throw new CliUsageException($"the payload names Region {named} and --region says {region}: give one Region");
+        }
+        return region ?? named;
     }
 
     private static byte[] ReadEvent(string eventFile, Terminal terminal)

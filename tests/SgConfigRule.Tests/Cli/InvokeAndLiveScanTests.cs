@@ -162,6 +162,16 @@ public class InvokeAndLiveScanTests
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_remediation_takes_the_payloads_Region_when_none_is_given_elsewhere()
+    {
+        // No AWS_REGION, no --region: the payload says where the function acts; without credentials it says that, once.
+        var payload = WriteTemp("""{"SecurityGroupId":"sg-0f3c6a1e2b4d58a90","Mode":"DryRun","Region":"eu-west-1"}""");
+        var run = await RunAsync(null, null, "invoke", "remediation", payload);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: {payload}: no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile", run.Error.Trim());
+    }
+
     [Theory]
     [InlineData("""{"SecurityGroups":[]}""")]
     [InlineData("[]")]
