@@ -93,6 +93,12 @@ public sealed record RemediationOutcome
     /// <summary>Whether the document publishes this outcome (without <c>NotifyUnchanged</c>): see <see cref="RemediationStatusFacts"/>.</summary>
     public bool Publish => Status.Publish || Revoked.Count > 0;
 
+    /// <summary>
+    /// The function published this notice itself (organization mode, <see cref="RemediationRuntime.NotificationTopicArn"/>):
+    /// the document publishes nothing.
+    /// </summary>
+    public bool Published { get; init; }
+
     /// <summary>This invocation's id in the ledger (every invocation gets a new one).</summary>
     public string? RunId { get; init; }
 

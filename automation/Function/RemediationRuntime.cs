@@ -1,4 +1,5 @@
 using SgConfigRule.Aws.Protocol;
+using SgConfigRule.Aws.SimpleNotificationService;
 using SgConfigRule.Remediation.Ledger;
 
 namespace SgConfigRule.Remediation;
@@ -53,6 +54,22 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
     /// <summary>Organization deployments: the rule must be one a conformance pack deployed (members cannot create or edit those).</summary>
     public bool RequireConformancePackRule { get; init; }
 
+    /// <summary>
+    /// Organization deployments: the function publishes its own notices to this topic (the document publishes none), so
+    /// only the central function's role may publish there — no member account can write to the security team's inbox.
+    /// Only requests bound to a running execution step are published (<see cref="RequireAutomationExecution"/>).
+    /// </summary>
+    public string? NotificationTopicArn { get; init; }
+
+    /// <summary>The SNS client for <see cref="NotificationTopicArn"/> (tests); null: one built from <see cref="Aws"/> for the topic's Region.</summary>
+    public IAmazonSimpleNotificationService? Notifications { get; init; }
+
+    /// <summary>
+    /// How long the notice may take after the run (publishing, and on failure handing the run back to the ledger): on top
+    /// of <see cref="TimeBudget"/>, within the Lambda timeout.
+    /// </summary>
+    public TimeSpan NoticeBudget { get; init; } = TimeSpan.FromSeconds(8);
+
     public const string ExemptionTagProtectedVariable = "SGCR_EXEMPTION_TAG_PROTECTED_BY_IAM";
     public const string ConfigRuleNameVariable = "SGCR_CONFIG_RULE_NAME";
     public const string RequireConformancePackRuleVariable = "SGCR_REQUIRE_CONFORMANCE_PACK_RULE";
@@ -61,6 +78,7 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
     public const string RemediationModeVariable = "SGCR_REMEDIATION_MODE";
     public const string LedgerTableVariable = "SGCR_LEDGER_TABLE";
     public const string TimeBudgetVariable = "SGCR_TIME_BUDGET_SECONDS";
+    public const string NotificationTopicVariable = "SGCR_NOTIFICATION_TOPIC_ARN";
 
     public static RemediationRuntime FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 
@@ -89,6 +107,7 @@ public sealed record RemediationRuntime(AwsClientOptions Aws, TimeProvider Time,
             RemediationDocumentName = Value(RemediationDocumentVariable),
             ConfigRuleName = Value(ConfigRuleNameVariable),
             RequireConformancePackRule = IsTrue(Value(RequireConformancePackRuleVariable)),
+            NotificationTopicArn = Value(NotificationTopicVariable),
         };
     }
 

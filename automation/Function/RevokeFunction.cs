@@ -64,9 +64,14 @@ public sealed class RevokeFunction
         budget.CancelAfter(runtime.TimeBudget);
         RemediationOutcome outcome;
         var policy = request.Parameters;
+        // Whether the request proved itself (an execution's step in progress, where that is required): only then may
+        // the function speak to people on its own topic.
+        var bound = false;
         try
         {
-            (outcome, policy) = await RunAsync(request, now, runId, watch, budget.Token).ConfigureAwait(false);
+            var aws = await PrepareAsync(request, now, budget.Token).ConfigureAwait(false);
+            bound = true;
+            (outcome, policy) = await RunAsync(request, aws, now, runId, watch, budget.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRunFailure(e, cancellationToken))
         {
@@ -75,6 +80,13 @@ public sealed class RevokeFunction
                 with { RunId = runId };
         }
         var completed = NotificationWriter.Complete(outcome, policy);
+        if (bound && runtime.NotificationTopicArn is { } topic && completed.Publish)
+        {
+            var delivery = new NoticeDelivery(topic, runtime.NoticeBudget,
+                region => runtime.Notifications ?? AwsClients.Sns(runtime.Aws with { Region = region }), Ledger());
+            completed = await delivery.DeliverAsync(request, new LedgerKey(request.AccountId, Region(request), request.SecurityGroupId), completed, policy, now,
+                cancellationToken).ConfigureAwait(false);
+        }
         Log(completed, watch.Elapsed);
         return completed;
     }
@@ -85,12 +97,15 @@ public sealed class RevokeFunction
     /// or a cancellation nobody outside asked for, and a connection that kept dropping as the <see cref="IOException"/>
     /// itself — and input that could not be read.
     /// </summary>
-    private static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
+    internal static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
         AwsCallFailure.Is(e) || e is RemediationException or AwsRequestException or System.Xml.XmlException or SgConfigRule.Policy.Parsing.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, DateTime now, string runId, Stopwatch watch,
-                                                                       CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything that decides whether the request is acted on: the mode ceiling, the credentials for the target
+    /// account, and (organization mode) the execution step the request must come from, claimed once.
+    /// </summary>
+    private async Task<AwsClientOptions> PrepareAsync(RevokeRequest request, DateTime now, CancellationToken cancellationToken)
     {
         var region = Region(request);
         if (request.Mode == RemediationMode.Revoke && runtime.ModeCeiling != RemediationMode.Revoke)
@@ -98,14 +113,21 @@ public sealed class RevokeFunction
             throw new RequestRefusedException($"this function is deployed in {runtime.ModeCeiling} mode and does not revoke; the request asked for Revoke");
         }
         var aws = await AccountOptionsAsync(request, region, cancellationToken).ConfigureAwait(false);
-        var cloudTrailUrl = CloudTrailUrl(region, request.SecurityGroupId);
-        var policy = request.Parameters;
         if (runtime.RequireAutomationExecution)
         {
             using var ssm = AwsClients.Ssm(aws);
             await AutomationExecutionCheck.VerifyAsync(ssm, request, runtime.RemediationDocumentName, cancellationToken).ConfigureAwait(false);
             await AutomationExecutionCheck.ClaimAsync(Ledger(), request, region, new DateTimeOffset(now), cancellationToken).ConfigureAwait(false);
         }
+        return aws;
+    }
+
+    private async Task<(RemediationOutcome, PolicyParameters)> RunAsync(RevokeRequest request, AwsClientOptions aws, DateTime now, string runId,
+                                                                       Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var region = Region(request);
+        var cloudTrailUrl = CloudTrailUrl(region, request.SecurityGroupId);
+        var policy = request.Parameters;
         var baseOutcome = Outcome(request, region, now, cloudTrailUrl) with { RunId = runId };
 
         if (request.Mode == RemediationMode.Attribute)
@@ -128,7 +150,7 @@ public sealed class RevokeFunction
         if (request.Mode == RemediationMode.NoticeUndelivered)
         {
             var executionId = request.AutomationExecutionId!;
-            var kept = await KeepUndeliveredAsync(ledger, key, executionId, request.PublishedRuns, now, cancellationToken).ConfigureAwait(false);
+            var kept = await LedgerUpdates.KeepUndeliveredAsync(ledger, key, executionId, request.PublishedRuns, now, cancellationToken).ConfigureAwait(false);
             var waiting = kept.Runs.Count(r => r.State == RunState.Undelivered && r.ExecutionId == executionId);
             return (baseOutcome with
             {
@@ -205,27 +227,6 @@ public sealed class RevokeFunction
         }, policy);
     }
 
-    /// <summary>
-    /// Hands an execution's unpublished removals back to the ledger, trying again until the time budget ends: this is
-    /// the last place a removal whose notice could not go out is kept for the next run.
-    /// </summary>
-    private static async Task<GroupLedger> KeepUndeliveredAsync(IRemediationLedger ledger, LedgerKey key, string executionId,
-                                                              IReadOnlyCollection<string> published, DateTime now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
-                return await LedgerUpdates.UpdateAsync(ledger, key, stored, l => l.WithUndelivered(executionId, now, published), now, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LedgerUnavailableException) when (!cancellationToken.IsCancellationRequested && attempt < 20)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(attempt, 5))), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <summary>CloudTrail is asked only while there is time left to answer.</summary>
     private TimeSpan AttributionBudget(Stopwatch watch)
     {
@@ -291,7 +292,7 @@ public sealed class RevokeFunction
         return $"https://{region}.{domain}/cloudtrail/home?region={region}#/events?ResourceName={Uri.EscapeDataString(groupId)}";
     }
 
-    private static string? Join(params string?[] notes) =>
+    internal static string? Join(params string?[] notes) =>
         notes.Where(n => n is not null).ToList() is { Count: > 0 } present ? string.Join(" ", present) : null;
 
     private static string? TryGroupId(ReadOnlyMemory<byte> input)

@@ -56,6 +56,27 @@ public static class LedgerUpdates
             current = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Hands an execution's unpublished removals back to the ledger, trying again until the time budget ends: this is
+    /// the last place a removal whose notice could not go out is kept for the next run.
+    /// </summary>
+    public static async Task<GroupLedger> KeepUndeliveredAsync(IRemediationLedger ledger, LedgerKey key, string executionId,
+                                                             IReadOnlyCollection<string> published, DateTime now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var stored = await ledger.ReadAsync(key, now, cancellationToken).ConfigureAwait(false);
+                return await UpdateAsync(ledger, key, stored, l => l.WithUndelivered(executionId, now, published), now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LedgerUnavailableException) when (!cancellationToken.IsCancellationRequested && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(attempt, 5))), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 }
 
 /// <summary>A ledger that lives as long as the process: for local runs (<c>invoke remediation</c>) without a table.</summary>

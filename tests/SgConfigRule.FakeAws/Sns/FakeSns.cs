@@ -46,6 +46,15 @@ public sealed class FakeSns
             try { texts = JsonNode.Parse(message) as JsonObject; } catch (System.Text.Json.JsonException) { texts = null; }
             if (texts?["default"] is null) return Error(400, "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body");
         }
+        foreach (var (name, value) in body["MessageAttributes"] as JsonObject ?? [])
+        {
+            // SNS refuses an attribute without one of its data types, or a String one without a value.
+            var type = value?["DataType"]?.GetValue<string>();
+            if (type is not ("String" or "String.Array" or "Number" or "Binary") || (type.StartsWith("String", StringComparison.Ordinal) && value?["StringValue"] is null))
+            {
+                return Error(400, "ParameterValueInvalid", $"The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
+            }
+        }
         var attributes = (body["MessageAttributes"] as JsonObject ?? [])
             .ToDictionary(a => a.Key, a => a.Value?["StringValue"]?.GetValue<string>() ?? "", StringComparer.Ordinal);
         var id = Guid.NewGuid().ToString();

@@ -51,6 +51,21 @@ public sealed class SnsWireTests
     }
 
     [Fact]
+    public async Task A_message_attribute_without_a_data_type_is_refused_as_SNS_refuses_it()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Sns.AddTopic(Topic);
+        var sns = new AmazonSimpleNotificationServiceClient(AwsTestSupport.Options(server));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => sns.PublishAsync(new PublishRequest
+        {
+            TopicArn = Topic, Message = "x",
+            MessageAttributes = new Dictionary<string, MessageAttributeValue> { ["status"] = new() { DataType = "", StringValue = "Revoked" } },
+        }, Cancel));
+        Assert.Equal("ParameterValueInvalid", error.ErrorCode);
+        Assert.Empty(server.Sns.Published);
+    }
+
+    [Fact]
     public async Task A_throttled_publish_is_retried_until_it_lands()
     {
         await using var server = await FakeAwsServer.StartAsync();

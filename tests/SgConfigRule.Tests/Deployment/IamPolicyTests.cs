@@ -157,11 +157,19 @@ public sealed class IamPolicyTests
         var assume = Assert.Single(statements, s => List(s["Action"]).Contains("sts:AssumeRole"));
         Assert.Equal([$"arn:aws:iam::*:role/{memberRole}-{CfnTemplate.Region}"], List(assume["Resource"]));
         Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
-        // Besides that, only its logs - for the revoke function its own ledger table in the central account, for the
-        // rule function its queue of failed evaluations (and the solution's key, only through SQS).
+        // Besides that, only its logs - for the revoke function its own ledger table in the central account and the
+        // topic it alone publishes to, for the rule function its queue of failed evaluations (and the solution's key,
+        // only through SQS or SNS).
         Assert.All(statements.SelectMany(s => List(s["Action"])), a => Assert.True(a is "sts:AssumeRole" || a.StartsWith("logs:", StringComparison.Ordinal)
-            || (role == "RevokeFunctionRole" && a is "dynamodb:GetItem" or "dynamodb:PutItem")
+            || (role == "RevokeFunctionRole" && a is "dynamodb:GetItem" or "dynamodb:PutItem" or "sns:Publish" or "kms:GenerateDataKey" or "kms:Decrypt")
             || (role == "RuleFunctionRole" && a is "sqs:SendMessage" or "kms:GenerateDataKey" or "kms:Decrypt"), a));
+        if (role == "RevokeFunctionRole")
+        {
+            Assert.Equal(["ref:NotificationTopic"], List(Assert.Single(statements, s => List(s["Action"]).Contains("sns:Publish"))["Resource"]));
+            var key = Assert.Single(statements, s => List(s["Action"]).Contains("kms:GenerateDataKey"));
+            Assert.Equal(["getatt:NotificationKey.Arn"], List(key["Resource"]));
+            Assert.Equal($"sns.{CfnTemplate.Region}.amazonaws.com", key["Condition"]!["StringEquals"]!["kms:ViaService"]!.GetValue<string>());
+        }
         if (role == "RuleFunctionRole")
         {
             Assert.Equal(["getatt:RuleFailureQueue.Arn"], List(Assert.Single(statements, s => List(s["Action"]).Contains("sqs:SendMessage"))["Resource"]));
@@ -192,7 +200,8 @@ public sealed class IamPolicyTests
         var environment = stack.Resources["RevokeFunction"]!["Properties"]!["Environment"]!["Variables"]!;
         Assert.Equal("ref:RemediationLedger", environment["SGCR_LEDGER_TABLE"]!.GetValue<string>());
         Assert.Equal("DryRun", environment["SGCR_REMEDIATION_MODE"]!.GetValue<string>());
-        Assert.Equal("50", environment["SGCR_TIME_BUDGET_SECONDS"]!.GetValue<string>());
+        // Within the 60 s Lambda timeout: the central function also publishes its notice (up to 8 s) after the run.
+        Assert.Equal(file == "template.yaml" ? "50" : "45", environment["SGCR_TIME_BUDGET_SECONDS"]!.GetValue<string>());
     }
 
     [Theory]

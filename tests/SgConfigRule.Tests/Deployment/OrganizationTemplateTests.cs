@@ -132,12 +132,15 @@ public sealed class OrganizationTemplateTests
         var automation = member.Statements("AutomationRole");
         Assert.Contains($"arn:aws:lambda:{CfnTemplate.Region}:{Central}:function:{revokeFunction}:live", automation.SelectMany(s => IamPolicyTests.List(s["Resource"])));
 
-        // The topic and its key.
-        var topic = central.Properties("NotificationTopic")["TopicName"]!.GetValue<string>();
-        Assert.Equal($"arn:aws:sns:{CfnTemplate.Region}:{Central}:{topic}", remediation["TopicArn"]!["StaticValue"]!["Values"]![0]!.GetValue<string>());
-        Assert.Contains($"arn:aws:sns:{CfnTemplate.Region}:{Central}:{topic}", automation.SelectMany(s => IamPolicyTests.List(s["Resource"])));
-        var alias = central.Properties("NotificationKeyAlias")["AliasName"]!.GetValue<string>();
-        Assert.Contains(automation, s => s["Condition"]?["ForAnyValue:StringEquals"]?["kms:ResourceAliases"]?.GetValue<string>() == alias);
+        // The topic: the central function publishes (told where by its environment); the document is given no topic
+        // and its role may publish nowhere. A failed execution reaches the central bus the member rule forwards to.
+        Assert.False(remediation.AsObject().ContainsKey("TopicArn"));
+        Assert.Equal("ref:NotificationTopic", central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_NOTIFICATION_TOPIC_ARN"]!.GetValue<string>());
+        Assert.DoesNotContain(automation.SelectMany(s => IamPolicyTests.List(s["Action"])), a => a.StartsWith("sns:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal));
+        var bus = central.Properties("MemberFailuresBus")["Name"]!.GetValue<string>();
+        var busArn = $"arn:aws:events:{CfnTemplate.Region}:{Central}:event-bus/{bus}";
+        Assert.Equal(busArn, member.Properties("MemberFailuresForward")["Targets"]![0]!["Arn"]!.GetValue<string>());
+        Assert.Equal([busArn], member.Statements("MemberFailuresForwardRole").SelectMany(s => IamPolicyTests.List(s["Resource"])));
 
         // Each member role trusts exactly one central function role, and each central role may assume exactly that one.
         foreach (var (memberId, centralId) in new[] { ("MemberRole", "RuleFunctionRole"), ("RemediationMemberRole", "RevokeFunctionRole") })
@@ -155,13 +158,11 @@ public sealed class OrganizationTemplateTests
         Assert.DoesNotContain(member.Statements("MemberRole").SelectMany(s => IamPolicyTests.List(s["Action"])), a => a.StartsWith("ec2:Revoke", StringComparison.Ordinal) || a == "ec2:CreateTags");
         Assert.DoesNotContain(member.Statements("RemediationMemberRole").SelectMany(s => IamPolicyTests.List(s["Action"])), a => a == "config:PutEvaluations");
 
-        // The central topic and key accept the member automation role by name.
-        var automationRole = member.Properties("AutomationRole")["RoleName"]!.GetValue<string>();
-        var topicAllow = central.Statements("NotificationTopicPolicy").Single(s => s["Sid"]!.GetValue<string>() == "MemberAutomationPublishes");
-        Assert.Equal($"arn:aws:iam::*:role/{automationRole}", topicAllow["Condition"]!["ArnLike"]!["aws:PrincipalArn"]!.GetValue<string>());
-
-        // The document the pack targets is the one the member stack creates, and the one the revoke function checks for.
+        // The document the pack targets is the one the member stack creates, the one the revoke function checks for, and
+        // the one whose failed executions both failure rules match.
         var document = member.Properties("RemediationDocument")["Name"]!.GetValue<string>();
+        Assert.Equal([document], IamPolicyTests.List(member.Properties("MemberFailuresForward")["EventPattern"]!["detail"]!["Definition"]));
+        Assert.Equal([document], IamPolicyTests.List(central.Properties("MemberFailuresRule")["EventPattern"]!["detail"]!["Definition"]));
         Assert.Equal(document, pack.Properties("Remediation")["TargetId"]!.GetValue<string>());
         Assert.Equal(document, central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REMEDIATION_DOCUMENT"]!.GetValue<string>());
         Assert.Equal("true", central.Properties("RevokeFunction")["Environment"]!["Variables"]!["SGCR_REQUIRE_AUTOMATION_EXECUTION"]!.GetValue<string>());

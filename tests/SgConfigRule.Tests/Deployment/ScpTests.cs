@@ -137,7 +137,7 @@ public sealed class ScpTests
     }
 
     [Fact]
-    public void The_document_and_the_fast_path_rules_are_changed_only_by_StackSets()
+    public void The_document_and_every_event_rule_are_changed_only_by_StackSets()
     {
         var stack = Member();
         var document = $"arn:aws:ssm:{CfnTemplate.Region}:{Account}:document/{stack.Properties("RemediationDocument")["Name"]!.GetValue<string>()}";
@@ -146,7 +146,9 @@ public sealed class ScpTests
             Assert.NotNull(DeniedBy(new Request(Admin, action, document)));
             Assert.Null(DeniedBy(new Request(StackSets, action, document)));
         }
-        foreach (var rule in new[] { "FastPathOnAuthorize", "FastPathOnModify" })
+        var rules = stack.OfType("AWS::Events::Rule").Select(r => r.Id).ToList();
+        Assert.Equal(["FastPathOnAuthorize", "FastPathOnModify", "MemberFailuresForward"], rules.Order());
+        foreach (var rule in rules)
         {
             var arn = $"arn:aws:events:{CfnTemplate.Region}:{Account}:rule/{stack.Properties(rule)["Name"]!.GetValue<string>()}";
             foreach (var action in new[] { "events:DisableRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:PutRule" })

@@ -56,7 +56,7 @@ public class AutomationDocumentTests
     {
         var broken = File.ReadAllText(DocumentPath)
             .Replace("action: aws:executeAwsApi", "action: aws:executeAwsApiX", StringComparison.Ordinal)
-            .Replace("    onFailure: step:NotifyFailure\n    inputs:\n      FunctionName", "    onFailur: step:NotifyFailure\n    inputs:\n      FunctionName", StringComparison.Ordinal);
+            .Replace("    onFailure: step:FailureNotice\n    inputs:\n      FunctionName", "    onFailur: step:FailureNotice\n    inputs:\n      FunctionName", StringComparison.Ordinal);
         var path = Path.Combine(Directory.CreateTempSubdirectory("sgcr-ssm-").FullName, "broken.yaml");
         File.WriteAllText(path, broken);
         var (exitCode, output) = Validate(path);
@@ -127,7 +127,7 @@ public class AutomationDocumentTests
         var execution = await runner.RunAsync(Parameters);
 
         Assert.Equal("Success", execution.Status);
-        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "WaitForCloudTrail", "Attribute", "ReadAttribution", "NotifyAttribution", "Done"],
+        Assert.Equal(["Remediate", "ReadOutcome", "Announce", "Notify", "Route", "WaitForCloudTrail", "Attribute", "ReadAttribution", "AnnounceAttribution", "NotifyAttribution", "Done"],
             execution.Steps.Select(s => s.Name));
         Assert.Equal("PT10M", execution.Sleeps[0]);
         Assert.Equal(2, execution.Published.Count);
@@ -170,7 +170,7 @@ public class AutomationDocumentTests
         await using var harness = await RemediationHarness.StartAsync();
         var execution = await Runner(harness).RunAsync(With(("FunctionName", "no-such-function")));
         Assert.Equal("Failed", execution.Status);
-        Assert.Equal(["Remediate", "NotifyFailure", "KeepNotice", "FailRemediation"], execution.Steps.Select(s => s.Name));
+        Assert.Equal(["Remediate", "FailureNotice", "NotifyFailure", "KeepNotice", "FailRemediation"], execution.Steps.Select(s => s.Name));
         Assert.Equal("SgConfigRule: remediation FAILED for sg-0f3c6a1e2b4d58a90", execution.Published.Single().Subject);
     }
 

@@ -28,6 +28,15 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
     public string AccountId { get; init; } = "111122223333";
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>Names each execution (<c>{{ automation:EXECUTION_ID }}</c>); a new GUID by default.</summary>
+    public Func<string> NewExecutionId { get; set; } = () => Guid.NewGuid().ToString();
+
+    /// <summary>
+    /// Called as each step starts, with its name and the outputs of the steps before it: what SSM's
+    /// <c>GetAutomationExecution</c> reports at that moment (tests mirror it into the loopback SSM).
+    /// </summary>
+    public Action<string, IReadOnlyDictionary<string, object?>>? OnStep { get; set; }
+
     /// <summary>Called for each <c>aws:sleep</c> with its duration, instead of waiting (tests move their clocks here).</summary>
     public Action<TimeSpan>? OnSleep { get; set; }
 
@@ -51,7 +60,7 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
 
     public async Task<Execution> RunAsync(IReadOnlyDictionary<string, string> parameters)
     {
-        var executionId = Guid.NewGuid().ToString();
+        var executionId = NewExecutionId();
         var values = ResolveParameters(parameters);
         var outputs = new Dictionary<string, object?>(StringComparer.Ordinal);
         var steps = (YamlSequenceNode)document.Children[new YamlScalarNode("mainSteps")];
@@ -88,6 +97,7 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
             var attempts = int.Parse(Scalar(step, "maxAttempts") ?? "1", CultureInfo.InvariantCulture);
             string? error = null;
             string? branchTarget = null;
+            OnStep?.Invoke(name, outputs);
             for (var attempt = 1; attempt <= attempts; attempt++)
             {
                 try
@@ -257,6 +267,7 @@ public sealed partial class AutomationRunner(string documentPath, IPythonScripts
                 _ when Scalar(choice, "StringEquals") is { } v => text == v,
                 _ when Scalar(choice, "BooleanEquals") is { } v => string.Equals(text, v, StringComparison.OrdinalIgnoreCase),
                 _ when Scalar(choice, "Contains") is { } v => text.Contains(v, StringComparison.Ordinal),
+                _ when Scalar(choice, "StartsWith") is { } v => text.StartsWith(v, StringComparison.Ordinal),
                 _ => throw new NotSupportedException("branch operator not supported by the test runner"),
             };
             if (matches) return Scalar(choice, "NextStep")!;

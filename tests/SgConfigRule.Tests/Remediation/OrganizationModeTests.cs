@@ -15,15 +15,18 @@ public sealed class OrganizationModeTests
     internal const string Document = "sg-config-rule-remediation";
     internal const string RoleParameters = """{"executionRoleName":"SgConfigRuleMember-us-east-1"}""";
 
-    /// <summary>Configured as org/central.yaml configures it.</summary>
-    private static Task<RemediationHarness> CentralAsync() =>
-        RemediationHarness.StartAsync(configure: r => r with
+    /// <summary>Configured as org/central.yaml configures it (the notices' topic only when the test gives one).</summary>
+    private static Task<RemediationHarness> CentralAsync(string? topicArn = null, TimeSpan? noticeBudget = null,
+                                                         Func<RemediationRuntime, RemediationRuntime>? configure = null) =>
+        RemediationHarness.StartAsync(configure: r => (configure ?? (x => x))(r with
         {
             RequireAutomationExecution = true,
             RemediationDocumentName = Document,
             ConfigRuleName = "sg-config-rule",
             RequireConformancePackRule = true,
-        });
+            NotificationTopicArn = topicArn,
+            NoticeBudget = noticeBudget ?? r.NoticeBudget,
+        }));
 
     private static FakeAutomationExecution Execution(string account, string status = "InProgress", string group = RemediationHarness.WebGroup,
                                                      string mode = "Revoke", string document = Document) =>
@@ -37,9 +40,12 @@ public sealed class OrganizationModeTests
         });
 
     /// <summary>The central function, the member's web server group with SSH, and the member's pack rule.</summary>
-    internal static async Task<RemediationHarness> ArrangeAsync()
+    internal static async Task<RemediationHarness> ArrangeAsync(string? topicArn = null, TimeSpan? noticeBudget = null, Action<RemediationHarness>? before = null,
+                                                                Func<RemediationRuntime, RemediationRuntime>? configure = null)
     {
-        var harness = await CentralAsync();
+        var harness = await CentralAsync(topicArn, noticeBudget, configure);
+        if (topicArn is not null) harness.Server.Sns.AddTopic(topicArn);
+        before?.Invoke(harness);
         await harness.WebServerWithSshAsync(ownerId: Member);
         harness.Server.Config.PutConfigRule(new FakeConfigRule("sg-config-rule-conformance-pack-x1y2z3", """{"blockedPorts":"22","executionRoleName":"SgConfigRuleMember-us-east-1"}""",
             "arn:aws:lambda:us-east-1:123456789012:function:sg-config-rule-rule:live", "config-conforms.amazonaws.com"));
