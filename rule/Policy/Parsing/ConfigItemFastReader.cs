@@ -27,7 +27,8 @@ internal static class ConfigItemFastReader
         DateTimeOffset? captureTime = null;
         SecurityGroup? group = null;
         var seen = new SeenFields();
-        while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
         {
             var field = reader.ValueTextEquals("accountId"u8) ? 0
                 : reader.ValueTextEquals("configurationItemCaptureTime"u8) ? 1
@@ -45,9 +46,11 @@ internal static class ConfigItemFastReader
                 : reader.ValueTextEquals("availabilityZone"u8) ? 12
                 : reader.ValueTextEquals("resourceCreationTime"u8) ? 13
                 : reader.ValueTextEquals("supplementaryConfiguration"u8) ? 14
+                // Items recorded daily (recordingFrequency DAILY) say so, and when Config delivered them.
+                : reader.ValueTextEquals("recordingFrequency"u8) ? 15
+                : reader.ValueTextEquals("configurationItemDeliveryTime"u8) ? 16
                 : -1;
-            if (!seen.TryAdd(field)) return null;
-            FastJson.Next(ref reader);
+            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
             var ok = field switch
             {
                 0 => FastJson.OptionalString(ref reader, scratch.Strings, out accountId),
@@ -63,7 +66,7 @@ internal static class ConfigItemFastReader
             };
             if (!ok) return null;
         }
-        if (reader.TokenType != JsonTokenType.EndObject || group is null || resourceType is null) return null;
+        if (token != JsonTokenType.EndObject || group is null || resourceType is null) return null;
         if (resourceId is not null && resourceId != group.GroupId) return null;
         if (group.GroupName is null && resourceName is not null) group = group with { GroupName = resourceName };
         return ResourceItem.ForGroup(group, new ResourceContext(accountId, region, arn, captureTime));

@@ -29,7 +29,10 @@ internal static class FastJson
         }
     }
 
-    /// <summary>The next token; None when the text stops (every caller then fails, and the item is not read here).</summary>
+    /// <summary>
+    /// The next token; None when the text stops — at its end, or where the buffered part of a stream ends. After None the
+    /// reader still shows its previous token: callers check what this returns, never <c>reader.TokenType</c>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static JsonTokenType Next(ref Utf8JsonReader reader) =>
         reader.Read() ? reader.TokenType : JsonTokenType.None;
@@ -132,10 +135,14 @@ internal sealed class FastReaderScratch
     public static T? Run<T>(ref Utf8JsonReader reader, Read<T> read) where T : class
     {
         if (reader.TokenType != JsonTokenType.StartObject) return null;
+        var depth = reader.CurrentDepth;
         var scratch = Take();
         try
         {
-            return read(ref reader, scratch);
+            var result = read(ref reader, scratch);
+            // Only an object whose own end was read is whole. When the buffered text runs out, Read answers false and
+            // the reader keeps its last token — possibly the end of a nested object — so the token alone proves nothing.
+            return result is not null && reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth ? result : null;
         }
         catch (JsonException)
         {

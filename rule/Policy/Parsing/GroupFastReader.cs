@@ -146,7 +146,8 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
         string? groupId = null, groupName = null, description = null, vpcId = null, ownerId = null;
         arn = null;
         var seen = new SeenFields();
-        while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
         {
             var field = reader.ValueTextEquals(TNames.GroupId) ? 0
                 : reader.ValueTextEquals(TNames.GroupName) ? 1
@@ -158,8 +159,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
                 : reader.ValueTextEquals(TNames.IpPermissionsEgress) ? 7
                 : reader.ValueTextEquals(TNames.Tags) ? 8
                 : -1;
-            if (!seen.TryAdd(field)) return null;
-            FastJson.Next(ref reader);
+            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
             var ok = field switch
             {
                 0 => FastJson.NonEmptyString(ref reader, out groupId),
@@ -176,7 +176,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
             };
             if (!ok) return null;
         }
-        if (reader.TokenType != JsonTokenType.EndObject || groupId is null || !seen.Has(6)) return null;
+        if (token != JsonTokenType.EndObject || groupId is null || !seen.Has(6)) return null;
         return new SecurityGroup(groupId, groupName, description, vpcId, ownerId,
             ImmutableArray.Create(CollectionsMarshal.AsSpan(scratch.Tags)),
             ImmutableArray.Create(CollectionsMarshal.AsSpan(scratch.Rules)));
@@ -186,11 +186,12 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     private static bool ReadPermissions(ref Utf8JsonReader reader, FastReaderScratch scratch, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
-        while (FastJson.Next(ref reader) == JsonTokenType.StartObject)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
         {
             if (!ReadPermission(ref reader, scratch, keep)) return false;
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        return token == JsonTokenType.EndArray;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -201,7 +202,8 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
         var slots = scratch.SourceSlots;
         foreach (var slot in slots) slot.Clear();
         var seen = new SeenFields();
-        while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
         {
             var field = reader.ValueTextEquals(TNames.IpProtocol) ? 0
                 : reader.ValueTextEquals(TNames.FromPort) ? 1
@@ -212,8 +214,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
                 : reader.ValueTextEquals(TNames.PrefixListIds) ? 6
                 : reader.ValueTextEquals(TNames.UserIdGroupPairs) ? 7
                 : -1;
-            if (!seen.TryAdd(field)) return false;
-            FastJson.Next(ref reader);
+            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
             var ok = field switch
             {
                 0 => FastJson.Protocol(ref reader, keep, out protocol),
@@ -228,7 +229,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
             };
             if (!ok) return false;
         }
-        if (reader.TokenType != JsonTokenType.EndObject || !seen.Has(0)) return false;
+        if (token != JsonTokenType.EndObject || !seen.Has(0)) return false;
         if (!keep) return true;
         var (ports, icmp) = WireRuleFields.Ports(protocol!.Value, fromPort, toPort, "FromPort", "ToPort");
         // The canonical reader takes the lists in a fixed order whatever the order of the fields in the text.
@@ -256,17 +257,17 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
             Cidr? cidr = null;
             string? description = null;
             var seen = new SeenFields();
-            while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+            JsonTokenType inner;
+            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
             {
                 var field = reader.ValueTextEquals(cidrField) ? 0 : reader.ValueTextEquals(TNames.Description) ? 1 : -1;
-                if (!seen.TryAdd(field)) return false;
-                FastJson.Next(ref reader);
+                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
                 var ok = field == 0
                     ? FastJson.CidrValue(ref reader, ipv6, keep, out cidr)
                     : keep ? FastJson.OptionalString(ref reader, out description) : reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
                 if (!ok) return false;
             }
-            if (!seen.Has(0)) return false;
+            if (inner != JsonTokenType.EndObject || !seen.Has(0)) return false;
             if (keep) sources.Add((new CidrSource(cidr!.Value), description));
         }
         return true;
@@ -276,32 +277,35 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     private static bool ReadPrefixLists(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
-        while (FastJson.Next(ref reader) == JsonTokenType.StartObject)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
         {
             string? id = null, description = null;
             var seen = new SeenFields();
-            while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+            JsonTokenType inner;
+            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
             {
                 var field = reader.ValueTextEquals(TNames.PrefixListId) ? 0 : reader.ValueTextEquals(TNames.Description) ? 1 : -1;
-                if (!seen.TryAdd(field)) return false;
-                FastJson.Next(ref reader);
+                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
                 if (!(field == 0 ? FastJson.NonEmptyString(ref reader, strings, out id) : FastJson.OptionalString(ref reader, out description))) return false;
             }
-            if (id is null) return false;
+            if (inner != JsonTokenType.EndObject || id is null) return false;
             if (keep) sources.Add((new PrefixListSource(id), description));
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        return token == JsonTokenType.EndArray;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadPairs(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
-        while (FastJson.Next(ref reader) == JsonTokenType.StartObject)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
         {
             string? groupId = null, groupName = null, userId = null, vpcId = null, peering = null, status = null, description = null;
             var seen = new SeenFields();
-            while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+            JsonTokenType inner;
+            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
             {
                 var field = reader.ValueTextEquals(TNames.GroupId) ? 0
                     : reader.ValueTextEquals(TNames.GroupName) ? 1
@@ -311,8 +315,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
                     : reader.ValueTextEquals(TNames.PeeringStatus) ? 5
                     : reader.ValueTextEquals(TNames.Description) ? 6
                     : -1;
-                if (!seen.TryAdd(field)) return false;
-                FastJson.Next(ref reader);
+                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
                 var ok = field switch
                 {
                     0 => FastJson.OptionalString(ref reader, strings, out groupId),
@@ -325,7 +328,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
                 };
                 if (!ok) return false;
             }
-            if (string.IsNullOrEmpty(groupId) && string.IsNullOrEmpty(groupName)) return false;
+            if (inner != JsonTokenType.EndObject || (string.IsNullOrEmpty(groupId) && string.IsNullOrEmpty(groupName))) return false;
             if (keep)
             {
                 sources.Add((new SecurityGroupSource(
@@ -337,27 +340,28 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
                     PeeringStatus: status), description));
             }
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        return token == JsonTokenType.EndArray;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadTags(ref Utf8JsonReader reader, List<ResourceTag> tags)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
-        while (FastJson.Next(ref reader) == JsonTokenType.StartObject)
+        JsonTokenType token;
+        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
         {
             string? key = null, value = null;
             var seen = new SeenFields();
-            while (FastJson.Next(ref reader) == JsonTokenType.PropertyName)
+            JsonTokenType inner;
+            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
             {
                 var field = reader.ValueTextEquals(TNames.TagKey) ? 0 : reader.ValueTextEquals(TNames.TagValue) ? 1 : -1;
-                if (!seen.TryAdd(field)) return false;
-                FastJson.Next(ref reader);
+                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
                 if (!(field == 0 ? FastJson.NonEmptyString(ref reader, out key) : FastJson.OptionalString(ref reader, out value))) return false;
             }
-            if (key is null) return false;
+            if (inner != JsonTokenType.EndObject || key is null) return false;
             GroupAssembly.SetTag(tags, key, value ?? "");
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        return token == JsonTokenType.EndArray;
     }
 }

@@ -325,7 +325,7 @@ public sealed class StreamingReaderTests
     private static string Group(string id, int port) =>
         $"{{\"GroupId\": \"{id}\", \"IpPermissions\": [{{\"IpProtocol\": \"tcp\", \"FromPort\": {port}, \"ToPort\": {port}, \"IpRanges\": [{{\"CidrIp\": \"0.0.0.0/0\"}}]}}]}}";
 
-    private static List<ReadResult> ReadWhole(byte[] bytes)
+    internal static List<ReadResult> ReadWhole(byte[] bytes)
     {
         var (document, error) = JsonText.TryParse(bytes, JsonPath.Root);
         if (document is null) return [ReadResult.Failed(error!)];
@@ -346,7 +346,7 @@ public sealed class StreamingReaderTests
     }
 
     /// <summary>Everything a result says, as text, so that two readings compare field by field.</summary>
-    private static List<string> Describe(IEnumerable<ReadResult> results) => [.. results.Select(Describe)];
+    internal static List<string> Describe(IEnumerable<ReadResult> results) => [.. results.Select(Describe)];
 
     private static string Describe(ReadResult result)
     {

@@ -224,8 +224,9 @@ internal static class Mutations
 {
     public static (string Kind, string Json) Apply(string json, Random random, bool mutateInvokingEventToo = false)
     {
-        var kind = random.Next(8) switch
+        var kind = random.Next(9) switch
         {
+            8 => "grow-object",
             0 => "truncate",
             1 => "type-swap",
             2 => "huge-array",
@@ -249,6 +250,17 @@ internal static class Mutations
             var (innerKind, innerJson) = Apply(inner, random);
             o["invokingEvent"] = innerJson;
             return ("invokingEvent:" + innerKind, root.ToJsonString());
+        }
+        if (kind == "grow-object")
+        {
+            // An object-valued field (known to AWS or not), possibly after the fields a reader needs: what Config adds
+            // over time (supplementaryConfiguration contents, new envelope fields).
+            var objects = All(root).OfType<JsonObject>().ToList();
+            var owner = objects[random.Next(objects.Count)];
+            var name = new[] { "supplementaryConfiguration", "recordingFrequency", "configurationItemDeliveryTime", "relationships", "x-new-field" }[random.Next(5)];
+            owner[name] = random.Next(3) == 0 ? new JsonObject()
+                : new JsonObject { ["a"] = new JsonObject { ["b"] = new JsonArray(1, "two", new JsonObject()) }, ["c"] = new JsonArray() };
+            return (kind, root.ToJsonString());
         }
         var nodes = All(root).Where(n => n.Parent is not null).ToList();
         if (nodes.Count == 0) return (kind, json);
