@@ -2,15 +2,39 @@ using System.Text;
 
 namespace SgConfigRule.Cli;
 
-/// <summary>Where the tool writes and whether colour is wanted: only on a terminal, and never with NO_COLOR set.</summary>
-public sealed record Terminal(TextWriter Out, TextWriter Error, bool UseColour, Func<Stream> OpenStandardInput)
+/// <summary>
+/// Where the tool writes, whether colour is wanted (only on a terminal, and never with NO_COLOR set), and standard
+/// input — which carries data when it is a pipe, a socket or a file (not a terminal, not /dev/null).
+/// </summary>
+public sealed record Terminal(TextWriter Out, TextWriter Error, bool UseColour, Func<Stream> OpenStandardInput, bool StandardInputHasData = false)
 {
     public static Terminal System() =>
         new(StandardOutput(), Console.Error,
             UseColour: !Console.IsOutputRedirected
                        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
                        && Environment.GetEnvironmentVariable("TERM") != "dumb",
-            OpenStandardInput: Console.OpenStandardInput);
+            OpenStandardInput: Console.OpenStandardInput,
+            StandardInputHasData: StandardInputCarriesData());
+
+    /// <summary>
+    /// A pipe, a socket or a regular file on standard input: what <c>aws … | sg-config-rule scan</c> gives. A terminal
+    /// or /dev/null (how CI systems and cron start programs) is not data. Where /proc cannot say, any redirection is.
+    /// </summary>
+    private static bool StandardInputCarriesData()
+    {
+        if (!Console.IsInputRedirected) return false;
+        try
+        {
+            var target = new FileInfo("/proc/self/fd/0").LinkTarget;
+            if (target is null) return true;
+            if (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith("socket:", StringComparison.Ordinal)) return true;
+            return !target.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>
     /// Standard output as C's stdio treats it: written through on a terminal, buffered when redirected to a file or

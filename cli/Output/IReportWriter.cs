@@ -8,7 +8,10 @@ namespace SgConfigRule.Cli.Output;
 /// <summary>Writes a scan report as results arrive, so output starts before the last input is read.</summary>
 public interface IReportWriter
 {
-    void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt);
+    void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample);
     void Write(ResourceItem item, Evaluation evaluation);
+
+    /// <summary>A resource that could not be read (also said on standard error): where, and why.</summary>
+    void InputError(string input, string jsonPath, string problem);
     void Finish(ScanSummary summary);
 }

@@ -26,10 +26,17 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false });
     }
 
-    public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt)
+    /// <summary>At most this many input errors are listed; <c>inputErrorCount</c> has them all.</summary>
+    public const int MaxListedErrors = 1000;
+
+    private readonly List<(string Input, string Path, string Problem)> errors = [];
+    private int errorCount;
+
+    public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample)
     {
         json.WriteStartObject();
         json.WriteString("evaluatedAt", Timestamps.Format(evaluatedAt));
+        json.WriteBoolean("bundledSample", bundledSample);
         json.WriteStartObject("parameters");
         foreach (var (key, value) in parameters.ToInputParameters()) json.WriteString(key, value);
         json.WriteEndObject();
@@ -62,8 +69,26 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         if (json.BytesPending + buffer.WrittenCount >= FlushThreshold) Flush();
     }
 
+    public void InputError(string input, string jsonPath, string problem)
+    {
+        errorCount++;
+        if (errors.Count < MaxListedErrors) errors.Add((input, jsonPath, problem));
+    }
+
     public void Finish(ScanSummary summary)
     {
+        json.WriteEndArray();
+        // A consumer tells a complete scan from a partial one here: every resource that could not be read.
+        json.WriteNumber("inputErrorCount", errorCount);
+        json.WriteStartArray("inputErrors");
+        foreach (var (input, path, problem) in errors)
+        {
+            json.WriteStartObject();
+            json.WriteString("input", input);
+            json.WriteString("path", path);
+            json.WriteString("message", problem);
+            json.WriteEndObject();
+        }
         json.WriteEndArray();
         json.WriteStartObject("summary");
         json.WriteNumber("COMPLIANT", summary.Compliant);

@@ -14,13 +14,17 @@ public sealed class TableReportWriter(TextWriter output, bool useColour) : IRepo
     private const int VerdictWidth = 15;
     private const int IdWidth = 22;
 
-    public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt)
+    public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample)
     {
+        if (bundledSample) output.WriteLine("Input: the bundled sample account (give files, a folder or '-' to scan your own)");
         var settings = string.Join("  ", parameters.ToInputParameters().Select(p => $"{p.Key}={Quote(p.Value)}"));
         output.WriteLine(Dim($"Policy: {settings}"));
         output.WriteLine(Dim($"Evaluated at {Timestamps.Format(evaluatedAt)}"));
         output.WriteLine();
     }
+
+    /// <summary>Said on standard error already, with the source and the path.</summary>
+    public void InputError(string input, string jsonPath, string problem) { }
 
     public void Write(ResourceItem item, Evaluation evaluation)
     {

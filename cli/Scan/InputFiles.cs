@@ -10,36 +10,50 @@ public sealed record InputFile(string Name, Func<Stream> Open)
         typeof(InputFile).Assembly.GetManifestResourceStream(SampleResource)
         ?? throw new InvalidOperationException($"resource {SampleResource} is missing from the build"));
 
+    public const string StandardInputName = "(stdin)";
+
+    /// <summary>Whether the command line scans the bundled sample: no INPUT, and nothing piped in.</summary>
+    public static bool UsesBundledSample(IReadOnlyList<string> arguments, bool standardInputHasData) =>
+        arguments.Count == 0 && !standardInputHasData;
+
     /// <summary>
-    /// Expands the command line: '-' is standard input, a folder is every *.json file below it (sorted, so runs
-    /// repeat), anything else is a file. A path that does not exist is returned as a file and fails when read.
+    /// Expands the command line: '-' is standard input (as is no INPUT when something is piped in), a folder is every
+    /// <c>.json</c> or <c>.json.gz</c> file below it, whatever the case of the extension (sorted, so runs repeat),
+    /// anything else is a file. A file reached twice (a folder and a file in it) is read once. A path that does not
+    /// exist is returned as a file and fails when read. Compressed input is recognised by its content.
     /// </summary>
-    public static IEnumerable<InputFile> Expand(IReadOnlyList<string> arguments, Func<Stream> openStandardInput)
+    public static IEnumerable<InputFile> Expand(IReadOnlyList<string> arguments, Func<Stream> openStandardInput, bool standardInputHasData = false)
     {
         if (arguments.Count == 0)
         {
-            yield return BundledSample();
+            yield return standardInputHasData ? new InputFile(StandardInputName, () => InputDecoding.Decode(openStandardInput())) : BundledSample();
             yield break;
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var argument in arguments)
         {
             if (argument == "-")
             {
-                yield return new InputFile("(stdin)", openStandardInput);
+                if (seen.Add(StandardInputName)) yield return new InputFile(StandardInputName, () => InputDecoding.Decode(openStandardInput()));
             }
             else if (Directory.Exists(argument))
             {
-                var files = Directory.EnumerateFiles(argument, "*.json", SearchOption.AllDirectories)
+                var files = Directory.EnumerateFiles(argument, "*", SearchOption.AllDirectories)
+                    .Where(IsJsonFile)
                     .Order(StringComparer.Ordinal);
-                foreach (var file in files) yield return FromPath(file);
+                foreach (var file in files.Where(f => seen.Add(Path.GetFullPath(f)))) yield return FromPath(file);
             }
-            else
+            else if (seen.Add(Path.GetFullPath(argument)))
             {
                 yield return FromPath(argument);
             }
         }
     }
 
+    /// <summary>What a folder contributes: JSON, as exported or as AWS Config delivers it to S3 (<c>.json.gz</c>).</summary>
+    public static bool IsJsonFile(string path) =>
+        path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase);
+
     private static InputFile FromPath(string path) => new(path, () =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
+        InputDecoding.Decode(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan)));
 }

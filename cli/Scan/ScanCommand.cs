@@ -13,7 +13,7 @@ public static class ScanCommand
         var inputs = new Argument<string[]>("INPUT")
         {
             Description = "JSON files or folders of them (any shape: EC2 DescribeSecurityGroups/DescribeSecurityGroupRules, " +
-                          "AWS Config items, API responses or rule events); '-' reads standard input. None: the bundled sample.",
+                          "AWS Config items, API responses or rule events; .json.gz as AWS Config delivers them); '-' reads standard input. None: standard input when something is piped in, else the bundled sample.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var parameters = new Option<string?>("--params")
@@ -61,7 +61,7 @@ public static class ScanCommand
                     terminal.Error.WriteLine("error: --region and --profile go with --live");
                     return ExitCodes.InputError;
                 }
-                return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, terminal.OpenStandardInput), terminal, cancellationToken).ConfigureAwait(false);
+                return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, terminal.OpenStandardInput, terminal.StandardInputHasData), terminal, cancellationToken).ConfigureAwait(false);
             }
             if (options.Inputs.Count > 0)
             {

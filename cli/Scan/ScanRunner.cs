@@ -18,7 +18,7 @@ public static class ScanRunner
             ? new JsonReportWriter(terminal.Out)
             : new TableReportWriter(terminal.Out, terminal.UseColour);
         var summary = new ScanSummary();
-        report.Begin(options.Parameters, options.EvaluatedAt);
+        report.Begin(options.Parameters, options.EvaluatedAt, source.IsBundledSample);
         string? aborted = null;
         var allocationBound = new AllocationBound(AllocationBound.Budget);
         try
@@ -29,6 +29,7 @@ public static class ScanRunner
                 {
                     summary.Errors++;
                     terminal.Error.WriteLine($"error: {input.Source}: {error.JsonPath}: {error.Problem}");
+                    report.InputError(input.Source, error.JsonPath, error.Problem);
                     continue;
                 }
                 var item = input.Outcome.Item!;
@@ -61,7 +62,7 @@ public static class ScanRunner
             terminal.Error.WriteLine("error: nothing was evaluated: the input held no security groups");
             return ExitCodes.InputError;
         }
-                return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
+        return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
     }
 }
 

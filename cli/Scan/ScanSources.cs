@@ -13,16 +13,21 @@ public sealed record ScanInput(string Source, ReadResult Outcome, PrefixListCata
 /// <summary>Where a scan reads its resources from: exported files, or a live account.</summary>
 public interface IScanSource
 {
+    /// <summary>Whether this is the bundled sample account rather than the user's own data (every report says so).</summary>
+    bool IsBundledSample => false;
+
     IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, CancellationToken cancellationToken);
 }
 
 /// <summary>Exported JSON files (or the bundled sample). Offline: prefix lists are not resolved.</summary>
-public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> standardInput) : IScanSource
+public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> standardInput, bool standardInputHasData = false) : IScanSource
 {
+    public bool IsBundledSample => InputFile.UsesBundledSample(inputs, standardInputHasData);
+
     public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        foreach (var input in InputFile.Expand(inputs, standardInput))
+        foreach (var input in InputFile.Expand(inputs, standardInput, standardInputHasData))
         {
             foreach (var outcome in Read(input))
             {

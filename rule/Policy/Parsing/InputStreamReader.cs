@@ -81,6 +81,11 @@ public static class InputStreamReader
         {
             return [ReadResult.Failed(CannotRead(JsonPath.Root, e))];
         }
+        // Nothing at all (an empty file, a pipe whose writer failed): say that, not what a JSON parser says about it.
+        if (text.AsSpan().TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return [ReadResult.Failed(new InputException(JsonPath.Root, "the input is empty"))];
+        }
         var (document, invalid) = JsonText.TryParse(text, JsonPath.Root);
         return document is null ? [ReadResult.Failed(invalid!)] : ReadAndDispose(document);
 

@@ -44,19 +44,25 @@ public class ScanCommandTests
         Assert.Contains("1 resource: 0 NON_COMPLIANT, 1 COMPLIANT, 0 NOT_APPLICABLE", run.Out);
     }
 
+    /// <summary>The published schema of the JSON report, loaded once (JsonSchema.Net registers a schema by its $id).</summary>
+    internal static readonly Lazy<JsonSchema> OutputSchema = new(() =>
+        JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "scan-output.schema.json"))));
+
     [Fact]
     public void Json_output_follows_the_published_schema_and_design_7()
     {
         var run = Run("scan", "--format", "json", "--at", "2026-11-26");
         Assert.Equal(1, run.ExitCode);
-        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "scan-output.schema.json")));
+        var schema = OutputSchema.Value;
         using var report = JsonDocument.Parse(run.Out);
         var validation = schema.Evaluate(report.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(validation.IsValid, string.Join("\n", (validation.Details ?? []).Where(d => d.Errors is not null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
 
         var root = report.RootElement;
-        Assert.Equal(["evaluatedAt", "parameters", "results", "summary"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["evaluatedAt", "bundledSample", "parameters", "results", "inputErrorCount", "inputErrors", "summary"], root.EnumerateObject().Select(p => p.Name));
+        Assert.True(root.GetProperty("bundledSample").GetBoolean());
+        Assert.Equal(0, root.GetProperty("inputErrorCount").GetInt32());
         Assert.Equal("2026-11-26T00:00:00Z", root.GetProperty("evaluatedAt").GetString());
         Assert.Equal("22,3389", root.GetProperty("parameters").GetProperty("blockedPorts").GetString());
         var results = root.GetProperty("results").EnumerateArray().ToList();

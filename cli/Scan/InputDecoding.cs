@@ -1,0 +1,89 @@
+using System.IO.Compression;
+
+namespace SgConfigRule.Cli.Scan;
+
+/// <summary>
+/// Input as it arrives: plain, or gzip-compressed as AWS Config delivers its snapshot and history files to S3 — told
+/// apart by the first two bytes (gzip's magic number), never by the name, so a pipe or a renamed file reads too.
+/// </summary>
+public static class InputDecoding
+{
+    public static Stream Decode(Stream raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var head = new byte[2];
+        var length = 0;
+        while (length < head.Length && raw.Read(head, length, head.Length - length) is var n && n > 0) length += n;
+        var replayed = new ReplayStream(head.AsMemory(0, length), raw);
+        return length == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GzipInput(replayed) : replayed;
+    }
+
+    /// <summary>gzip that reports corrupt data as the read failure it is (an <see cref="IOException"/>), like a truncated file.</summary>
+    private sealed class GzipInput(Stream compressed) : Stream
+    {
+        private readonly GZipStream gzip = new(compressed, CompressionMode.Decompress);
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return gzip.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new IOException($"the gzip data is damaged: {e.Message}", e);
+            }
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) gzip.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>The bytes already read to look at the start, then the rest of the stream: nothing is read twice.</summary>
+    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> head = head;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (head.IsEmpty) return rest.Read(buffer);
+            var n = Math.Min(buffer.Length, head.Length);
+            head.Span[..n].CopyTo(buffer);
+            head = head[n..];
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
