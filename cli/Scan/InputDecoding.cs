@@ -19,7 +19,7 @@ public static class InputDecoding
     }
 
     /// <summary>gzip that reports corrupt data as the read failure it is (an <see cref="IOException"/>), like a truncated file.</summary>
-    private sealed class GzipInput(Stream compressed) : Stream
+    private sealed class GzipInput(Stream compressed) : ForwardOnlyStream
     {
         private readonly GZipStream gzip = new(compressed, CompressionMode.Decompress);
 
@@ -37,16 +37,6 @@ public static class InputDecoding
             }
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing) gzip.Dispose();
@@ -55,7 +45,7 @@ public static class InputDecoding
     }
 
     /// <summary>The bytes already read to look at the start, then the rest of the stream: nothing is read twice.</summary>
-    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : ForwardOnlyStream
     {
         private ReadOnlyMemory<byte> head = head;
 
@@ -70,6 +60,16 @@ public static class InputDecoding
             return n;
         }
 
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>A stream that is read once, front to back.</summary>
+    private abstract class ForwardOnlyStream : Stream
+    {
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -79,11 +79,5 @@ public static class InputDecoding
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) rest.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

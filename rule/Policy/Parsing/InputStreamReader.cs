@@ -60,6 +60,16 @@ public static class InputStreamReader
                 ? (new Layout(name, JsonPath.Root.Property(name)), null)
                 : (null, null);
         }
+        catch (JsonException) when (tokens.Buffered.TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8).IsEmpty)
+        {
+            // Nothing at all (an empty file, a pipe whose writer failed): say that, not what a JSON parser says about it.
+            return (null, new InputException(JsonPath.Root, "the input is empty"));
+        }
+        catch (JsonException e) when (e.LineNumber == 0 && e.BytePositionInLine == 0 || !LooksLikeText(tokens))
+        {
+            // Not JSON from its first byte (a binary file, /dev/zero): say so now rather than read it all to say so.
+            return (null, new InputException(JsonPath.Root, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {JsonText.Clean(e.Message)}"));
+        }
         catch (JsonException)
         {
             return (null, null); // the whole-text read reports where the text breaks
@@ -190,6 +200,16 @@ public static class InputStreamReader
 
     private static InputException SyntaxError(JsonPath near, JsonException e) =>
         new(near, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {JsonText.Clean(e.Message)}; the rest of the input is not read");
+
+    /// <summary>Whether the start of the text is printable (JSON that broke later, not a binary file).</summary>
+    private static bool LooksLikeText(JsonTokenStream tokens)
+    {
+        foreach (var b in tokens.Buffered[..Math.Min(tokens.Buffered.Length, 512)])
+        {
+            if (b < 0x09 || b is > 0x0d and < 0x20) return false;
+        }
+        return true;
+    }
 
     private static InputException CannotRead(JsonPath near, IOException e) =>
         new(near, $"cannot read: {e.Message}; the rest of the input is not read");

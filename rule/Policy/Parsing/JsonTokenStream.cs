@@ -11,6 +11,12 @@ namespace SgConfigRule.Policy.Parsing;
 /// </summary>
 internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
 {
+    /// <summary>The largest single value streamed (one group, one item): far above any real one, far below the memory of a small machine.</summary>
+    public const int MaxValueBytes = 64 << 20;
+
+    /// <summary>The largest text read whole (the shapes that do not stream).</summary>
+    public const int MaxWholeTextBytes = 128 << 20;
+
     private byte[] buffer = new byte[Math.Max(initialBufferSize, 1)];
     private int start;
     private int end;
@@ -112,15 +118,26 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
         return text[skipped..];
     }
 
+    /// <summary>The text read so far and not yet consumed.</summary>
+    public ReadOnlySpan<byte> Buffered => buffer.AsSpan(start, end - start);
+
     /// <summary>The whole text, when nothing has been let go yet (see <see cref="StopKeeping"/>).</summary>
     public byte[] ReadAll()
     {
         if (!keepAll) throw new InvalidOperationException("the start of the text is no longer kept");
         using var rest = new MemoryStream();
         rest.Write(buffer, 0, end);
-        input.CopyTo(rest);
+        var chunk = new byte[81920];
+        while (input.Read(chunk, 0, chunk.Length) is var read && read > 0)
+        {
+            if (rest.Length + read > MaxWholeTextBytes) throw TooLarge(MaxWholeTextBytes, "a text read whole");
+            rest.Write(chunk, 0, read);
+        }
         return rest.ToArray();
     }
+
+    private static InputTooLargeException TooLarge(int limit, string what) =>
+        new($"{what} larger than {limit >> 20} MB: not an export SgConfigRule reads (is it the right file?)");
 
     private Utf8JsonReader NewReader()
     {
@@ -149,12 +166,21 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
             end -= start;
             start = 0;
         }
-        if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+        if (end == buffer.Length)
+        {
+            // A value that keeps growing (a binary file, one enormous string, /dev/zero) ends the input, not the process.
+            var limit = keepAll ? MaxWholeTextBytes : MaxValueBytes;
+            if (buffer.Length >= limit) throw TooLarge(limit, keepAll ? "a text read whole" : "a single JSON value");
+            Array.Resize(ref buffer, (int)Math.Min(limit, (long)buffer.Length * 2));
+        }
         var read = input.Read(buffer, end, buffer.Length - end);
         if (read == 0) endOfInput = true;
         end += read;
     }
 }
+
+/// <summary>Input beyond what SgConfigRule reads: a failed read of that input, reported as one error.</summary>
+internal sealed class InputTooLargeException(string message) : IOException(message);
 
 /// <summary>Reads a value whole from the reader on its first token, leaving the reader on its last; null when it does not.</summary>
 internal delegate T? FastReader<T>(ref Utf8JsonReader reader) where T : class;

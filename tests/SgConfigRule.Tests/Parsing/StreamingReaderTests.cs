@@ -290,7 +290,7 @@ public sealed class StreamingReaderTests
     [InlineData("{\"SecurityGroups\": [], \"NextToken\": {\"a\": 1, \"a\": 2}}", "$.NextToken.a", "duplicate key 'a'")]
     [InlineData("{\"baseConfigurationItems\": [], \"SecurityGroups\": []}", "$.SecurityGroups", "ambiguous")]
     [InlineData("{\"baseConfigurationItems\": [], \"unprocessedResourceKeys\": [{\"resourceType\": \"AWS::EC2::SecurityGroup\", \"resourceId\": \"sg-9\"}]}", "$.unprocessedResourceKeys[0]", "'sg-9' was not processed")]
-    [InlineData("", "$", "invalid JSON")]
+    [InlineData("", "$", "the input is empty")]
     [InlineData("{\"SecurityGroups\": [", "$.SecurityGroups[0]", "invalid JSON")]
     public void Problems_around_the_list_are_reported_with_their_path(string json, string path, string problem)
     {

@@ -51,6 +51,16 @@ public sealed class StallingServer : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<(TimeSpan Requested, TimeSpan Closed)> Connections => [.. connections.OrderBy(c => c.Requested)];
 
+    /// <summary>
+    /// The connections once <paramref name="expected"/> have closed, or after a few seconds: a loaded machine notices
+    /// the last close later than the client gives up, and the count, not the moment, is what the tests check.
+    /// </summary>
+    public async Task<IReadOnlyList<(TimeSpan Requested, TimeSpan Closed)>> ConnectionsAsync(int expected, CancellationToken cancellationToken)
+    {
+        for (var waited = 0; Connections.Count < expected && waited < 3000; waited += 20) await Task.Delay(20, cancellationToken);
+        return Connections;
+    }
+
     private async Task AcceptAsync()
     {
         while (!stop.IsCancellationRequested)

@@ -163,8 +163,7 @@ public sealed class TimeBudgetTests
         var error = await Record.ExceptionAsync(() => ec2.DescribeSecurityGroupsAsync(new() { GroupIds = ["sg-1"] }, TestContext.Current.CancellationToken));
         var elapsed = watch.Elapsed;
         Assert.True(error is TimeoutException or OperationCanceledException, $"{error}");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        var connections = server.Connections;
+        var connections = await server.ConnectionsAsync(3, TestContext.Current.CancellationToken);
         AssertSdkAttempts(connections, 3, retry.AttemptTimeout);
         Assert.True(elapsed < TimeSpan.FromSeconds(1.5) + Loose, $"{S(elapsed)}");
     }
@@ -296,8 +295,7 @@ public sealed class TimeBudgetTests
         var error = await Record.ExceptionAsync(() => ec2.DescribeSecurityGroupsAsync(new() { GroupIds = ["sg-1"] }, TestContext.Current.CancellationToken));
         Assert.True(error is TimeoutException, $"{error}");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(0.9) + Loose, $"{S(watch.Elapsed)}");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        AssertSdkAttempts(server.Connections, 3, retry.AttemptTimeout);
+        AssertSdkAttempts(await server.ConnectionsAsync(3, TestContext.Current.CancellationToken), 3, retry.AttemptTimeout);
     }
 
     // ---- our JSON 1.1 client (Config, CloudTrail) ----
@@ -323,9 +321,9 @@ public sealed class TimeBudgetTests
         Assert.Contains("no response within 0.3 s", e.Message);
         Assert.Equal(3, e.Attempts);
         Assert.True(elapsed < TimeSpan.FromSeconds(0.9) + Loose, $"{S(elapsed)}");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.Equal(3, server.Connections.Count);
-        Assert.All(server.Connections, c => AssertAttempt(c, retry.AttemptTimeout));
+        var connections = await server.ConnectionsAsync(3, TestContext.Current.CancellationToken);
+        Assert.Equal(3, connections.Count);
+        Assert.All(connections, c => AssertAttempt(c, retry.AttemptTimeout));
     }
 
     /// <summary>And the call ends at its total budget, however many attempts it had left.</summary>
