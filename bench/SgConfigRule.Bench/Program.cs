@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using SgConfigRule.Bench;
 
-// usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE
+// usage: SgConfigRule.Bench generate --groups N [--shape cli|ec2|config] --out FILE
 //        SgConfigRule.Bench [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length > 0 && args[0] == "generate")
 {
@@ -17,17 +17,19 @@ if (args.Length > 0 && args[0] == "generate")
             case "--shape" when i + 1 < args.Length: shape = args[++i]; break;
             case "--out" when i + 1 < args.Length: output = args[++i]; break;
             default:
-                Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE");
+                Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape cli|ec2|config] --out FILE");
                 return 2;
         }
     }
-    if (output is null || shape is not ("ec2" or "config"))
+    if (output is null || shape is not ("cli" or "ec2" or "config"))
     {
-        Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape ec2|config] --out FILE");
+        Console.Error.WriteLine("usage: SgConfigRule.Bench generate --groups N [--shape cli|ec2|config] --out FILE");
         return 2;
     }
     using var file = File.Create(output);
-    ExportGenerator.Write(file, groups, shape);
+    // cli: what `aws configservice batch-get-resource-config` prints (the realistic shape); ec2, config: the tidy ones.
+    if (shape == "cli") RealisticShape.Write(file, groups, seed: 20261205);
+    else ExportGenerator.Write(file, groups, shape);
     return 0;
 }
 if (args.Length == 2 && args[0] == "phases")

@@ -28,7 +28,8 @@ public static class ScanRunner
                 if (input.Outcome.Error is { } error)
                 {
                     summary.Errors++;
-                    terminal.Error.WriteLine($"error: {input.Source}: {error.JsonPath}: {error.Problem}");
+                    // "$" (the input as a whole) says nothing a person can use: then the file is the place.
+                    terminal.Error.WriteLine(error.JsonPath == "$" ? $"error: {input.Source}: {error.Problem}" : $"error: {input.Source}: {error.JsonPath}: {error.Problem}");
                     report.InputError(input.Source, error.JsonPath, error.Problem);
                     continue;
                 }

@@ -11,8 +11,4 @@ public sealed record Evaluation(
     Compliance Compliance,
     string? Annotation,
     ImmutableArray<Finding> Findings,
-    ExemptionStatus Exemption)
-{
-    /// <summary>The rules a remediation may remove: the findings, unless the group is exempt.</summary>
-    public ImmutableArray<Finding> Revocable => Compliance == Compliance.NonCompliant ? Findings : [];
-}
+    ExemptionStatus Exemption);

@@ -26,7 +26,6 @@ public readonly record struct Cidr
     public int PrefixLength { get; }
 
     public bool IsIPv6 => Family == AddressFamily.InterNetworkV6;
-    public int AddressBits => IsIPv6 ? 128 : 32;
 
     /// <summary>True for <c>0.0.0.0/0</c> and <c>::/0</c>.</summary>
     public bool IsWholeAddressSpace => PrefixLength == 0;
@@ -49,8 +48,6 @@ public readonly record struct Cidr
         Family == other.Family
         && other.PrefixLength >= PrefixLength
         && (other.Network & Mask(Family, PrefixLength)) == Network;
-
-    public bool Overlaps(Cidr other) => Family == other.Family && (Contains(other) || other.Contains(this));
 
     public static Cidr Parse(string text) =>
         TryParse(text, out var cidr, out var error) ? cidr : throw new FormatException(error);

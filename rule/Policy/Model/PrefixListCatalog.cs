@@ -32,6 +32,4 @@ public sealed class PrefixListCatalog
         new(lists.ToImmutableDictionary(l => l.PrefixListId, StringComparer.Ordinal));
 
     public PrefixList? Find(string prefixListId) => lists.GetValueOrDefault(prefixListId);
-
-    public int Count => lists.Count;
 }

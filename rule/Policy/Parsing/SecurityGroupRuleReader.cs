@@ -22,7 +22,7 @@ internal sealed class SecurityGroupRuleCollector
         var groupId = rule.RequireString("GroupId");
         if (!groups.TryGetValue(groupId, out var pending))
         {
-            pending = new Pending(groupId, rule.Path);
+            pending = new Pending();
             groups.Add(groupId, pending);
             order.Add(groupId);
         }
@@ -86,10 +86,8 @@ internal sealed class SecurityGroupRuleCollector
         return new IngressRule(protocol, ports, icmp, sources[0], rule.OptionalString("Description"), ruleId);
     }
 
-    private sealed class Pending(string groupId, JsonPath firstSeen)
+    private sealed class Pending
     {
-        public string GroupId { get; } = groupId;
-        public JsonPath FirstSeen { get; } = firstSeen;
         public string? OwnerId { get; set; }
         public ImmutableArray<IngressRule>.Builder Rules { get; } = ImmutableArray.CreateBuilder<IngressRule>();
         public InputException? Error { get; set; }

@@ -164,7 +164,7 @@ public class ScanCommandTests
         Assert.Equal(2, Run("scan", "--at", "next tuesday").ExitCode);
         var missing = Run("scan", "/nonexistent/groups.json");
         Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("error: /nonexistent/groups.json: $: cannot read", missing.Error);
+        Assert.Contains("error: /nonexistent/groups.json: cannot read", missing.Error);
     }
 
     [Fact]

@@ -189,6 +189,6 @@ public sealed class ScanInputTests
 
         var empty = await CliProcess.RunAsync(null, null, "scan");
         Assert.Equal(2, empty.ExitCode);
-        Assert.Contains("error: (stdin): $: the input is empty", empty.Error);
+        Assert.Contains("error: (stdin): the input is empty", empty.Error);
     }
 }

@@ -229,7 +229,6 @@ public class EvaluatorTests
         Assert.True(e.Exemption.IsExempt);
         Assert.Equal("Exempt until 2026-12-31 (CHG-4711 vendor access): would flag tcp/22 from 198.51.100.0/24 (blocked port 22)", e.Annotation);
         Assert.Single(e.Findings);
-        Assert.Empty(e.Revocable);
     }
 
     [Theory]
