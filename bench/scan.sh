@@ -4,7 +4,9 @@
 #   usage: bench/scan.sh [RUNS] [SIZES...]        default: 5 runs; 1000 10000 100000 1000000 groups
 #   SGCR_BENCH_DATA=dir   where the exports are generated (default /tmp/sgcr-bench; reused between runs)
 #   SGCR_CLI=path         time another build of the CLI (e.g. ReadyToRun or AOT)
-#   SGCR_CONFIG_MAX=N     largest size also timed in the Config shape (default 100000: 1M Config items is 1.4 GB)
+#   SGCR_CONFIG_MAX=N     largest size also timed in the Config shapes (default 100000: 1M CLI-shaped items is 3.1 GB)
+#   SGCR_SHAPES="cli ec2" the shapes to time (default: cli ec2 config). cli is the realistic one: what
+#                         `aws configservice batch-get-resource-config` prints (bench/SgConfigRule.Bench/RealisticShape.cs)
 set -euo pipefail
 runs=${1:-5}
 shift || true
@@ -25,7 +27,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 echo "| groups | shape | output | file MB | median time (s) | groups/s | median peak RSS (MB) |"
 echo "|-------:|-------|--------|--------:|----------------:|---------:|---------------------:|"
 for size in "${sizes[@]}"; do
-  for shape in ec2 config; do
+  for shape in ${SGCR_SHAPES:-cli ec2 config}; do
     [ "$shape" = ec2 ] || [ "$size" -le "$config_max" ] || continue
     file="$data/$shape-$size.json"
     [ -s "$file" ] || "$generator" generate --groups "$size" --shape "$shape" --out "$file"

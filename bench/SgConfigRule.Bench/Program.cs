@@ -32,6 +32,11 @@ if (args.Length > 0 && args[0] == "generate")
     else ExportGenerator.Write(file, groups, shape);
     return 0;
 }
+if (args.Length == 2 && args[0] == "floor")
+{
+    Phases.Floor(args[1]);
+    return 0;
+}
 if (args.Length == 2 && args[0] == "phases")
 {
     Phases.Run(args[1]);

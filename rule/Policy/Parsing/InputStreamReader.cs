@@ -20,7 +20,17 @@ public static class InputStreamReader
 {
     public const int DefaultBufferSize = 64 * 1024;
 
-    public static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize = DefaultBufferSize)
+    /// <summary>
+    /// How many threads decode the items of a streamed list, besides the one reading the stream: the other cores when
+    /// there are several (items are independent; on this 2-core machine one decoding thread beat two, 1.6 s against
+    /// 1.75 s on 100k realistic items), none on one core, where the stream's own reader decodes them as it goes.
+    /// </summary>
+    internal static int DecodingThreads { get; set; } = Environment.ProcessorCount > 1 ? Environment.ProcessorCount - 1 : 0;
+
+    public static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize = DefaultBufferSize) =>
+        Read(utf8Json, bufferSize, DecodingThreads);
+
+    internal static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize, int decodingThreads)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
         var tokens = new JsonTokenStream(utf8Json, bufferSize);
@@ -36,7 +46,7 @@ public static class InputStreamReader
             yield break;
         }
         tokens.StopKeeping();
-        var list = new StreamedList(tokens, layout);
+        var list = new StreamedList(tokens, layout, decodingThreads);
         foreach (var result in InputReader.ReadEntries(list.Entries())) yield return result;
         if (list.Stopped) yield break;
         foreach (var result in ReadAfterList(tokens, layout)) yield return result;
@@ -215,14 +225,17 @@ public static class InputStreamReader
         new(near, $"cannot read: {e.Message}; the rest of the input is not read");
 
     /// <summary>The items of the streamed list, one at a time; a syntax error or failed read ends it (<see cref="Stopped"/>).</summary>
-    private sealed class StreamedList(JsonTokenStream tokens, Layout layout)
+    private sealed class StreamedList(JsonTokenStream tokens, Layout layout, int decodingThreads)
     {
         private static readonly FastReader<ResourceItem> FastGroup = Ec2GroupFastReader.TryReadAt;
         private static readonly FastReader<ResourceItem> FastConfigItem = ConfigItemFastReader.TryReadAt;
 
         public bool Stopped { get; private set; }
 
-        public IEnumerable<ListEntry> Entries()
+        public IEnumerable<ListEntry> Entries() => decodingThreads > 0 ? DecodedInParallel() : Decoded();
+
+        /// <summary>One thread: the stream's own reader decodes each item as it reads it (the text is read once).</summary>
+        private IEnumerable<ListEntry> Decoded()
         {
             JsonDocument? current = null;
             try
@@ -242,6 +255,118 @@ public static class InputStreamReader
             finally
             {
                 current?.Dispose();
+            }
+        }
+
+        /// <summary>At most this many items, and this many bytes, are read ahead of the one being given out.</summary>
+        private const int MaxItemsAhead = 256;
+        private const int MaxBytesAhead = 8 << 20;
+
+        /// <summary>
+        /// Several threads: this one reads the stream and finds each item's end (checking the list's syntax as it goes);
+        /// <c>decodingThreads</c> others decode the items, each a whole text of its own; the entries come out in input
+        /// order, exactly as <see cref="Decoded"/> gives them. A syntax error or failed read still ends the list after
+        /// the items before it.
+        /// </summary>
+        private IEnumerable<ListEntry> DecodedInParallel()
+        {
+            using var work = new System.Collections.Concurrent.BlockingCollection<Work>(MaxItemsAhead);
+            var workers = Enumerable.Range(0, decodingThreads).Select(_ => new Thread(() =>
+            {
+                foreach (var item in work.GetConsumingEnumerable()) item.Decode(layout.IsBatch);
+            }) { IsBackground = true, Name = "sgcr-decode" }).ToList();
+            workers.ForEach(w => w.Start());
+            var ahead = new Queue<Work>();
+            long bytesAhead = 0;
+            JsonDocument? current = null;
+            try
+            {
+                for (var index = 0; ; index++)
+                {
+                    var path = layout.ListPath.Index(index);
+                    var (more, bytes, failure) = NextRaw(path);
+                    if (!more) break;
+                    if (failure is { } stop)
+                    {
+                        while (ahead.Count > 0) yield return Deliver(ahead.Dequeue(), ref current);
+                        yield return stop;
+                        yield break;
+                    }
+                    var next = new Work(bytes!, path);
+                    ahead.Enqueue(next);
+                    bytesAhead += bytes!.Length;
+                    work.Add(next);
+                    while (ahead.Count >= MaxItemsAhead || bytesAhead > MaxBytesAhead)
+                    {
+                        var done = ahead.Dequeue();
+                        bytesAhead -= done.Bytes.Length;
+                        yield return Deliver(done, ref current);
+                    }
+                }
+                while (ahead.Count > 0) yield return Deliver(ahead.Dequeue(), ref current);
+            }
+            finally
+            {
+                work.CompleteAdding();
+                workers.ForEach(w => w.Join());
+                current?.Dispose();
+                foreach (var left in ahead) left.Result.Task.Result.Document?.Dispose();
+            }
+        }
+
+        private static ListEntry Deliver(Work done, ref JsonDocument? current)
+        {
+            var (entry, document) = done.Result.Task.GetAwaiter().GetResult();
+            current?.Dispose();
+            current = document;
+            return entry;
+        }
+
+        /// <summary>The next item's text (a copy: the stream's buffer moves on), or the entry that ends the list.</summary>
+        private (bool More, byte[]? Bytes, ListEntry? Failure) NextRaw(JsonPath path)
+        {
+            try
+            {
+                return tokens.TryReadValue(out var value) ? (true, value.ToArray(), null) : (false, null, null);
+            }
+            catch (JsonException e)
+            {
+                Stopped = true;
+                var where = JsonText.LocateProblem(tokens.TextOfNextValue(), path);
+                return (true, null, new ListEntry(default, ReadResult.Failed(new InputException(where, SyntaxError(path, e).Problem))));
+            }
+            catch (IOException e)
+            {
+                Stopped = true;
+                return (true, null, new ListEntry(default, ReadResult.Failed(CannotRead(path, e))));
+            }
+        }
+
+        /// <summary>One item to decode, and its entry once decoded.</summary>
+        private sealed class Work(byte[] bytes, JsonPath path)
+        {
+            public byte[] Bytes { get; } = bytes;
+            public TaskCompletionSource<(ListEntry Entry, JsonDocument? Document)> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Decode(bool isBatch)
+            {
+                try
+                {
+                    var item = isBatch ? ConfigItemFastReader.TryRead(Bytes) : Ec2GroupFastReader.TryRead(Bytes);
+                    if (item is not null)
+                    {
+                        Result.SetResult((new ListEntry(default, ReadResult.Read(item)), null));
+                        return;
+                    }
+                    var (document, invalid) = JsonText.TryParse(Bytes, path);
+                    Result.SetResult(document is null
+                        ? (new ListEntry(default, ReadResult.Failed(invalid!)), null)
+                        : (new ListEntry(new JsonCursor(document.RootElement, path), null), document));
+                }
+                catch (Exception e)
+                {
+                    Result.SetException(e); // a defect: rethrown on the reading thread, where it would have happened
+                }
             }
         }
 

@@ -12,8 +12,8 @@ namespace SgConfigRule.Tests.Parsing;
 /// </summary>
 public sealed class SplitAtEveryOffsetTests
 {
-    private static List<string> Streamed(Stream stream, int bufferSize) =>
-        StreamingReaderTests.Describe(InputStreamReader.Read(stream, bufferSize));
+    private static List<string> Streamed(Stream stream, int bufferSize, int decodingThreads) =>
+        StreamingReaderTests.Describe(InputStreamReader.Read(stream, bufferSize, decodingThreads));
 
     [Fact]
     public void A_CLI_batch_read_split_at_every_offset_reads_as_the_whole_text()
@@ -24,7 +24,8 @@ public sealed class SplitAtEveryOffsetTests
         Assert.All(whole, line => Assert.DoesNotContain("error", line.Split(' ')[0], StringComparison.Ordinal));
         for (var offset = 1; offset < bytes.Length; offset++)
         {
-            var streamed = Streamed(new AwsCliShape.SplitStream(bytes, offset), bufferSize: 4096);
+            // Both ways of decoding: on the reading thread, and on two others.
+            var streamed = Streamed(new AwsCliShape.SplitStream(bytes, offset), bufferSize: 4096, decodingThreads: offset % 2 * 2);
             if (!streamed.SequenceEqual(whole))
             {
                 Assert.Fail($"split at byte {offset} of {bytes.Length} (…{Excerpt(bytes, offset)}…): {string.Join(" | ", streamed.Where(s => !whole.Contains(s)))}");
@@ -44,7 +45,8 @@ public sealed class SplitAtEveryOffsetTests
         var bytes = AwsCliShape.BatchGetResourceConfig(items: 40, seed: chunk);
         var whole = StreamingReaderTests.Describe(StreamingReaderTests.ReadWhole(bytes));
         Assert.Equal(40, whole.Count);
-        Assert.Equal(whole, Streamed(new AwsCliShape.SplitStream(bytes, chunk, chunk), bufferSize: 16));
+        Assert.Equal(whole, Streamed(new AwsCliShape.SplitStream(bytes, chunk, chunk), bufferSize: 16, decodingThreads: 0));
+        Assert.Equal(whole, Streamed(new AwsCliShape.SplitStream(bytes, chunk, chunk), bufferSize: 16, decodingThreads: 2));
     }
 
     /// <summary>Items recorded daily carry two more fields; they stay on the fast path (they used to fall to the canonical reader).</summary>

@@ -339,10 +339,18 @@ public sealed class StreamingReaderTests
         return document is not null;
     }
 
+    /// <summary>
+    /// Streamed, both ways: decoded by the stream's reader on one thread, and by two decoding threads (what a scan does
+    /// on several cores) — which must agree exactly.
+    /// </summary>
     private static List<ReadResult> ReadStreamed(byte[] bytes, int bufferSize)
     {
-        using var stream = new MemoryStream(bytes);
-        return [.. InputStreamReader.Read(stream, bufferSize)];
+        using var one = new MemoryStream(bytes);
+        var sequential = InputStreamReader.Read(one, bufferSize, decodingThreads: 0).ToList();
+        using var two = new MemoryStream(bytes);
+        var parallel = InputStreamReader.Read(two, bufferSize, decodingThreads: 2).ToList();
+        Assert.Equal(Describe(sequential), Describe(parallel));
+        return sequential;
     }
 
     /// <summary>Everything a result says, as text, so that two readings compare field by field.</summary>
