@@ -12,7 +12,7 @@ internal static class AwsCliShape
     public static JsonObject Item(Random random, int n) => RealisticShape.Item(random, n);
 
     /// <summary>A stream that gives <paramref name="first"/> bytes on its first read and the rest after: a pipe or socket split there.</summary>
-    public sealed class SplitStream(byte[] bytes, int first, int chunk = int.MaxValue) : Stream
+    public sealed class SplitStream(byte[] bytes, int first, int chunk = int.MaxValue) : SgConfigRule.Cli.Scan.ForwardOnlyStream
     {
         private int position;
 
@@ -24,16 +24,6 @@ internal static class AwsCliShape
             position += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);

@@ -10,7 +10,7 @@ namespace SgConfigRule.Tests.Parsing;
 public sealed class BoundedInputTests
 {
     /// <summary>A prefix, then <paramref name="fill"/> forever; counts what was read.</summary>
-    private sealed class EndlessStream(byte[] prefix, byte fill) : Stream
+    private sealed class EndlessStream(byte[] prefix, byte fill) : SgConfigRule.Cli.Scan.ForwardOnlyStream
     {
         public long BytesRead { get; private set; }
 
@@ -20,16 +20,6 @@ public sealed class BoundedInputTests
             BytesRead += count;
             return count;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public static TheoryData<string, string, byte, long, string> Cases => new()
