@@ -84,8 +84,7 @@ public sealed class RevokeFunction
         {
             var delivery = new NoticeDelivery(topic, runtime.NoticeBudget,
                 region => runtime.Notifications ?? AwsClients.Sns(runtime.Aws with { Region = region }), Ledger());
-            completed = await delivery.DeliverAsync(request, new LedgerKey(request.AccountId, Region(request), request.SecurityGroupId), completed, policy, now,
-                cancellationToken).ConfigureAwait(false);
+            completed = await delivery.DeliverAsync(request, LedgerKeyOf(request), completed, policy, now, cancellationToken).ConfigureAwait(false);
         }
         Log(completed, watch.Elapsed);
         return completed;
@@ -146,7 +145,7 @@ public sealed class RevokeFunction
         }
 
         var ledger = Ledger();
-        var key = new LedgerKey(request.AccountId, region, request.SecurityGroupId);
+        var key = LedgerKeyOf(request);
         if (request.Mode == RemediationMode.NoticeUndelivered)
         {
             var executionId = request.AutomationExecutionId!;
@@ -249,6 +248,9 @@ public sealed class RevokeFunction
     }
 
     private string Region(RevokeRequest request) => request.Region ?? runtime.Aws.ResolveRegion();
+
+    /// <summary>The group's ledger entry: its account, the Region acted in, its id.</summary>
+    private LedgerKey LedgerKeyOf(RevokeRequest request) => new(request.AccountId, Region(request), request.SecurityGroupId);
 
     private static RemediationOutcome Outcome(RevokeRequest request, string region, DateTime now, string cloudTrailUrl) => new()
     {

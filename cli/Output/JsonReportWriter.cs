@@ -26,11 +26,10 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false });
     }
 
-    /// <summary>At most this many input errors are listed; <c>inputErrorCount</c> has them all.</summary>
+    /// <summary>At most this many input errors are listed; <c>inputErrorCount</c> (the summary's count) has them all.</summary>
     public const int MaxListedErrors = 1000;
 
     private readonly List<(string Input, string Path, string Problem)> errors = [];
-    private int errorCount;
 
     public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample)
     {
@@ -71,7 +70,6 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
 
     public void InputError(string input, string jsonPath, string problem)
     {
-        errorCount++;
         if (errors.Count < MaxListedErrors) errors.Add((input, jsonPath, problem));
     }
 
@@ -79,7 +77,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
     {
         json.WriteEndArray();
         // A consumer tells a complete scan from a partial one here: every resource that could not be read.
-        json.WriteNumber("inputErrorCount", errorCount);
+        json.WriteNumber("inputErrorCount", summary.Errors);
         json.WriteStartArray("inputErrors");
         foreach (var (input, path, problem) in errors)
         {

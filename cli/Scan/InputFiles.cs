@@ -26,7 +26,7 @@ public sealed record InputFile(string Name, Func<Stream> Open)
     {
         if (arguments.Count == 0)
         {
-            yield return standardInputHasData ? new InputFile(StandardInputName, () => InputDecoding.Decode(openStandardInput())) : BundledSample();
+            yield return standardInputHasData ? StandardInput(openStandardInput) : BundledSample();
             yield break;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ public sealed record InputFile(string Name, Func<Stream> Open)
         {
             if (argument == "-")
             {
-                if (seen.Add(StandardInputName)) yield return new InputFile(StandardInputName, () => InputDecoding.Decode(openStandardInput()));
+                if (seen.Add(StandardInputName)) yield return StandardInput(openStandardInput);
             }
             else if (Directory.Exists(argument))
             {
@@ -53,6 +53,8 @@ public sealed record InputFile(string Name, Func<Stream> Open)
     /// <summary>What a folder contributes: JSON, as exported or as AWS Config delivers it to S3 (<c>.json.gz</c>).</summary>
     public static bool IsJsonFile(string path) =>
         path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase);
+
+    private static InputFile StandardInput(Func<Stream> open) => new(StandardInputName, () => InputDecoding.Decode(open()));
 
     private static InputFile FromPath(string path) => new(path, () =>
         InputDecoding.Decode(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan)));

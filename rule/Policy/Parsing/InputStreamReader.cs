@@ -81,7 +81,7 @@ public static class InputStreamReader
         catch (JsonException e) when (e.LineNumber == 0 && e.BytePositionInLine == 0 || !LooksLikeText(tokens))
         {
             // Not JSON from its first byte (a binary file, /dev/zero): say so now rather than read it all to say so.
-            return (null, new InputException(JsonPath.Root, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {JsonText.Clean(e.Message)}"));
+            return (null, new InputException(JsonPath.Root, JsonText.InvalidJson(e)));
         }
         catch (JsonException)
         {
@@ -103,11 +103,6 @@ public static class InputStreamReader
         catch (IOException e)
         {
             return [ReadResult.Failed(CannotRead(JsonPath.Root, e))];
-        }
-        // Nothing at all (an empty file, a pipe whose writer failed): say that, not what a JSON parser says about it.
-        if (text.AsSpan().TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return [ReadResult.Failed(new InputException(JsonPath.Root, "the input is empty"))];
         }
         var (document, invalid) = JsonText.TryParse(text, JsonPath.Root);
         return document is null ? [ReadResult.Failed(invalid!)] : ReadAndDispose(document);
@@ -212,7 +207,7 @@ public static class InputStreamReader
     }
 
     private static InputException SyntaxError(JsonPath near, JsonException e) =>
-        new(near, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {JsonText.Clean(e.Message)}; the rest of the input is not read");
+        new(near, $"{JsonText.InvalidJson(e)}; the rest of the input is not read");
 
     /// <summary>Whether the start of the text is printable (JSON that broke later, not a binary file).</summary>
     private static bool LooksLikeText(JsonTokenStream tokens)
@@ -332,17 +327,29 @@ public static class InputStreamReader
             {
                 return tokens.TryReadValue(out var value) ? (true, value.ToArray(), null) : (false, null, null);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or IOException)
             {
-                Stopped = true;
-                var where = JsonText.LocateProblem(tokens.TextOfNextValue(), path);
-                return (true, null, new ListEntry(default, ReadResult.Failed(new InputException(where, SyntaxError(path, e).Problem))));
+                return (true, null, Stop(e, path));
             }
-            catch (IOException e)
-            {
-                Stopped = true;
-                return (true, null, new ListEntry(default, ReadResult.Failed(CannotRead(path, e))));
-            }
+        }
+
+        /// <summary>The entry that ends the list: a syntax error placed inside the value it broke, or a failed read.</summary>
+        private ListEntry Stop(Exception e, JsonPath path)
+        {
+            Stopped = true;
+            var failure = e is JsonException syntax
+                ? new InputException(JsonText.LocateProblem(tokens.TextOfNextValue(), path), SyntaxError(path, syntax).Problem)
+                : CannotRead(path, (IOException)e);
+            return new ListEntry(default, ReadResult.Failed(failure));
+        }
+
+        /// <summary>An item the fast reader did not take, parsed for the canonical reader (which reports any error with its path).</summary>
+        private static (ListEntry Entry, JsonDocument? Document) Canonical(byte[] bytes, JsonPath path)
+        {
+            var (document, invalid) = JsonText.TryParse(bytes, path);
+            return document is null
+                ? (new ListEntry(default, ReadResult.Failed(invalid!)), null)
+                : (new ListEntry(new JsonCursor(document.RootElement, path), null), document);
         }
 
         /// <summary>One item to decode, and its entry once decoded.</summary>
@@ -356,15 +363,7 @@ public static class InputStreamReader
                 try
                 {
                     var item = isBatch ? ConfigItemFastReader.TryRead(Bytes) : Ec2GroupFastReader.TryRead(Bytes);
-                    if (item is not null)
-                    {
-                        Result.SetResult((new ListEntry(default, ReadResult.Read(item)), null));
-                        return;
-                    }
-                    var (document, invalid) = JsonText.TryParse(Bytes, path);
-                    Result.SetResult(document is null
-                        ? (new ListEntry(default, ReadResult.Failed(invalid!)), null)
-                        : (new ListEntry(new JsonCursor(document.RootElement, path), null), document));
+                    Result.SetResult(item is not null ? (new ListEntry(default, ReadResult.Read(item)), null) : Canonical(Bytes, path));
                 }
                 catch (Exception e)
                 {
@@ -381,23 +380,14 @@ public static class InputStreamReader
             {
                 if (!tokens.TryReadValue(layout.IsBatch ? FastConfigItem : FastGroup, out value, out group)) return (false, default, null);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or IOException)
             {
-                Stopped = true;
-                var where = JsonText.LocateProblem(tokens.TextOfNextValue(), path);
-                return (true, new ListEntry(default, ReadResult.Failed(new InputException(where, SyntaxError(path, e).Problem))), null);
-            }
-            catch (IOException e)
-            {
-                Stopped = true;
-                return (true, new ListEntry(default, ReadResult.Failed(CannotRead(path, e))), null);
+                return (true, Stop(e, path), null);
             }
             if (group is not null) return (true, new ListEntry(default, ReadResult.Read(group)), null);
             // A copy: the stream's buffer moves on, and the document reads from the memory it is given.
-            var (document, invalid) = JsonText.TryParse(value.ToArray(), path);
-            return document is null
-                ? (true, new ListEntry(default, ReadResult.Failed(invalid!)), null)
-                : (true, new ListEntry(new JsonCursor(document.RootElement, path), null), document);
+            var (entry, document) = Canonical(value.ToArray(), path);
+            return (true, entry, document);
         }
     }
 }

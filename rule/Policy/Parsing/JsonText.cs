@@ -97,7 +97,7 @@ public static class JsonText
         catch (JsonException e)
         {
             var where = frames.Count > 0 ? CurrentPath(frames, pendingName) : at;
-            return new InputException(where, $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {Clean(e.Message)}");
+            return new InputException(where, InvalidJson(e));
         }
         return new InputException(path, $"invalid JSON: {Clean(original.Message)}");
     }
@@ -125,6 +125,10 @@ public static class JsonText
         if (frame.Names is not null) return pendingName is null ? frame.Path : frame.Path.Property(pendingName);
         return frame.Path.Index(frame.NextIndex);
     }
+
+    /// <summary>Where a syntax error is and what it is, as every reader reports it.</summary>
+    internal static string InvalidJson(JsonException e) =>
+        $"invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {Clean(e.Message)}";
 
     internal static string Clean(string message)
     {

@@ -9,12 +9,17 @@ internal static class CliRunner
 
     public static Outcome Run(params string[] args) => Run(null, false, args);
 
-    public static Outcome Run(string? standardInput, bool colour, params string[] args)
+    public static Outcome Run(string? standardInput, bool colour, params string[] args) =>
+        Run(System.Text.Encoding.UTF8.GetBytes(standardInput ?? ""), standardInputHasData: false, colour, args);
+
+    /// <summary>As a shell runs it with <paramref name="piped"/> on a pipe (null: a terminal, nothing piped).</summary>
+    public static Outcome RunPiped(byte[]? piped, params string[] args) => Run(piped ?? [], piped is not null, colour: false, args);
+
+    private static Outcome Run(byte[] standardInput, bool standardInputHasData, bool colour, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var terminal = new Terminal(output, error, colour,
-            () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(standardInput ?? "")));
+        var terminal = new Terminal(output, error, colour, () => new MemoryStream(standardInput), standardInputHasData);
         var code = CliApp.Run(args, terminal);
         return new Outcome(code, output.ToString(), error.ToString());
     }

@@ -15,15 +15,8 @@ public sealed class ScanInputTests
 {
     private const string Group = """{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}""";
 
-    private static Outcome RunPiped(string? stdin, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var terminal = new SgConfigRule.Cli.Terminal(output, error, false,
-            () => new MemoryStream(Encoding.UTF8.GetBytes(stdin ?? "")), StandardInputHasData: stdin is not null);
-        var code = SgConfigRule.Cli.CliApp.Run(args, terminal);
-        return new Outcome(code, output.ToString(), error.ToString());
-    }
+    private static Outcome RunPiped(string? stdin, params string[] args) =>
+        CliRunner.RunPiped(stdin is null ? null : Encoding.UTF8.GetBytes(stdin), args);
 
     private static JsonElement Report(Outcome run) => JsonDocument.Parse(run.Out).RootElement;
 
@@ -88,16 +81,8 @@ public sealed class ScanInputTests
         var result = Assert.Single(Report(run).GetProperty("results").EnumerateArray());
         Assert.Equal("NON_COMPLIANT", result.GetProperty("compliance").GetString());
 
-        var piped = RunPipedBytes(File.ReadAllBytes(path), "scan", "--format", "json", "-");
+        var piped = CliRunner.RunPiped(File.ReadAllBytes(path), "scan", "--format", "json", "-");
         Assert.Equal(1, piped.ExitCode);
-    }
-
-    private static Outcome RunPipedBytes(byte[] stdin, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var terminal = new SgConfigRule.Cli.Terminal(output, error, false, () => new MemoryStream(stdin), StandardInputHasData: true);
-        return new Outcome(SgConfigRule.Cli.CliApp.Run(args, terminal), output.ToString(), error.ToString());
     }
 
     [Fact]
