@@ -37,11 +37,12 @@ public sealed class TimeBudgetTests
     /// <summary>
     /// The SDK's attempts as the server saw them. One attempt may reach the server twice: the HttpClient stack under
     /// the SDK re-sends a request once on a fresh connection when the connection under it fails (.NET's pool, and the
-    /// SDK's own PooledConnectionRetryHandler) — so at most one connection more, and none outlasting the timeout.
+    /// SDK's own PooledConnectionRetryHandler) — so at most two connections per attempt (a loaded CI machine showed six
+    /// for three attempts), and none outlasting the timeout: the bound is on time, which the callers check.
     /// </summary>
     private static void AssertSdkAttempts(IReadOnlyList<(TimeSpan Requested, TimeSpan Closed)> connections, int attempts, TimeSpan timeout)
     {
-        Assert.InRange(connections.Count, attempts, attempts + 1);
+        Assert.InRange(connections.Count, attempts, 2 * attempts);
         Assert.All(connections, c => Assert.True(c.Closed - c.Requested <= timeout + TimeSpan.FromMilliseconds(500), $"{(c.Closed - c.Requested).TotalMilliseconds:0} ms"));
         Assert.True(connections.Count(c => c.Closed - c.Requested >= timeout - TimeSpan.FromMilliseconds(150)) >= attempts - 1, "the attempts did not last their timeout");
     }
