@@ -30,7 +30,8 @@ for size in "${sizes[@]}"; do
   for shape in ${SGCR_SHAPES:-cli ec2 config}; do
     [ "$shape" = ec2 ] || [ "$size" -le "$config_max" ] || continue
     file="$data/$shape-$size.json"
-    [ -s "$file" ] || "$generator" generate --groups "$size" --shape "$shape" --out "$file"
+    # Regenerated when the generator is newer than the file (its shape may have changed).
+    [ -s "$file" ] && [ "$file" -nt "$generator" ] || "$generator" generate --groups "$size" --shape "$shape" --out "$file"
     for format in json table; do
       [ "$shape" = ec2 ] || [ "$format" = json ] || continue
       seconds=(); rss=()

@@ -21,6 +21,8 @@ public static class Phases
                 foreach (var result in InputStreamReader.Read(file))
                 {
                     groups++;
+                    if (round == 1 && groups % 10000 == 0 && Environment.GetEnvironmentVariable("SGCR_PHASES_CURVE") == "1")
+                        Console.WriteLine($"  {groups}: {watch.Elapsed.TotalMilliseconds:F0} ms");
                     var before = watch.Elapsed;
                     Evaluator.Evaluate(result.Item!, PolicyParameters.Default, at);
                     read -= watch.Elapsed - before;

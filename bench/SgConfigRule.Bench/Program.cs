@@ -37,6 +37,11 @@ if (args.Length == 2 && args[0] == "floor")
     Phases.Floor(args[1]);
     return 0;
 }
+if (args.Length is 2 or 3 && args[0] == "decode")
+{
+    DecodeCost.Run(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000);
+    return 0;
+}
 if (args.Length == 2 && args[0] == "phases")
 {
     Phases.Run(args[1]);
