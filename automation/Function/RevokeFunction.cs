@@ -97,7 +97,7 @@ public sealed class RevokeFunction
     /// itself — and input that could not be read.
     /// </summary>
     internal static bool IsRunFailure(Exception e, CancellationToken cancellationToken) =>
-        AwsCallFailure.Is(e) || e is RemediationException or AwsRequestException or System.Xml.XmlException or SgConfigRule.Policy.Parsing.InputException
+        AwsCallFailure.Is(e) || e is RemediationException or AwsRequestException or System.Xml.XmlException or SgConfigRule.Input.InputException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     /// <summary>

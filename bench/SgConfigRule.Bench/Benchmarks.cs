@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Bench;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Bench;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Cli.Scan;
 

@@ -3,7 +3,7 @@ using Amazon.EC2;
 using SgConfigRule.Live;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Cli.Scan;
 

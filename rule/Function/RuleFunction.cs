@@ -3,7 +3,7 @@ using System.Text.Json;
 using SgConfigRule.Aws;
 using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Rule.Events;
 using SgConfigRule.Rule.Handling;
 using SgConfigRule.Rule.Logging;

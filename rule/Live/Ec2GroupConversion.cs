@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using Ec2 = Amazon.EC2.Model;
 
 namespace SgConfigRule.Live;

@@ -3,7 +3,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using SgConfigRule.Aws;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using PolicyGroup = SgConfigRule.Policy.Model.SecurityGroup;
 
 namespace SgConfigRule.Live;

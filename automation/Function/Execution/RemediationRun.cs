@@ -326,7 +326,7 @@ public sealed class RemediationRun(IAmazonEC2 ec2, Ec2Revoker revoker, IRemediat
             lastReadAt = readAt;
             return lastRead;
         }
-        catch (Exception e) when (AwsCallFailure.Is(e) || e is OperationCanceledException or SgConfigRule.Policy.Parsing.InputException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is OperationCanceledException or SgConfigRule.Input.InputException)
         {
             notes.Add($"The rules could not be read again after the revoke ({Describe(e)}); EC2's answer says what was removed.");
             return null;

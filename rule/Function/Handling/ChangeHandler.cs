@@ -3,7 +3,7 @@ using System.Text.Json;
 using SgConfigRule.Aws.ConfigService;
 using SgConfigRule.Aws.ConfigService.Model;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Rule.Events;
 
 namespace SgConfigRule.Rule.Handling;

@@ -1,7 +1,7 @@
 using SgConfigRule.Aws.ConfigService;
 using SgConfigRule.Aws.ConfigService.Model;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Rule.Handling;
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Docs;

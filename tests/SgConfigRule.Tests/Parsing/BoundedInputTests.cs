@@ -1,5 +1,5 @@
 using System.Text;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Tests.Parsing;
 

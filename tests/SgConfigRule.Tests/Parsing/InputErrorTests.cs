@@ -1,4 +1,4 @@
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using static SgConfigRule.Tests.Support.Inputs;
 
 namespace SgConfigRule.Tests.Parsing;

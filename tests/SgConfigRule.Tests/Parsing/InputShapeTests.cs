@@ -286,7 +286,7 @@ public class InputShapeTests
     public void A_byte_order_mark_is_tolerated()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(System.Text.Encoding.UTF8.GetBytes("{\"GroupId\":\"sg-1\",\"IpPermissions\":[]}")).ToArray();
-        using var document = SgConfigRule.Policy.Parsing.JsonText.Parse(bytes, SgConfigRule.Policy.Parsing.JsonPath.Root);
-        Assert.Equal("sg-1", SgConfigRule.Policy.Parsing.InputReader.Read(document.RootElement).Single().Item!.ResourceId);
+        using var document = SgConfigRule.Input.JsonText.Parse(bytes, SgConfigRule.Input.JsonPath.Root);
+        Assert.Equal("sg-1", SgConfigRule.Input.InputReader.Read(document.RootElement).Single().Item!.ResourceId);
     }
 }

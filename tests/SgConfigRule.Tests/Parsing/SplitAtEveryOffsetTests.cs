@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Tests.Parsing;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Tests.Reliability;
 using SgConfigRule.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Recorded;

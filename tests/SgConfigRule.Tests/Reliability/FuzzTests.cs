@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Parameters;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 using SgConfigRule.Rule.Handling;
 using SgConfigRule.Tests.Rule;
 using SgConfigRule.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
-using SgConfigRule.Policy.Parsing;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Tests.Support;
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads one EC2 <c>DescribeSecurityGroups</c> group straight from its UTF-8 bytes, without building a document:

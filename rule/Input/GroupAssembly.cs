@@ -1,6 +1,6 @@
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// How a group's parts become the model, shared by every reader of the permission-list shape so that they cannot

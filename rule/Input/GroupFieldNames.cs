@@ -1,4 +1,4 @@
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// The field names of a security group and its permissions in one input shape. The Config item's

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// One string instance per distinct short value for the ids that repeat across a large export (account, VPC,

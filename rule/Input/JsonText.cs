@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Parses JSON text the way every input is read: strict JSON (no comments, no trailing commas), duplicate keys

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Recognises every input shape of DESIGN §3 and §7 and reads the resources in it, in input order:

@@ -1,4 +1,4 @@
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Input that cannot be read into the policy model. Carries the JSON path of the offending value and the problem;

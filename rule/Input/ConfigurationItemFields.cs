@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads a configuration item whose fields are already separate values — as the AWS Config API clients return them,

@@ -1,6 +1,6 @@
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads the resource out of an AWS Config rule event (<c>invokingEvent</c> is a JSON string, parsed a second time)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// The pieces every JSON shape has in common — protocol, ports, CIDRs — read with <see cref="WireRuleFields"/>'s

@@ -1,6 +1,6 @@
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads an AWS Config configuration item in either form: the event form (<c>awsAccountId</c>, <c>ARN</c>,

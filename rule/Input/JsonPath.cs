@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// The location of a value in an input document, in JSONPath notation: <c>$.SecurityGroups[3].IpPermissions[0].FromPort</c>.

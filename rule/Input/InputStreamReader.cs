@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads the resources of a JSON text from a stream, with the meaning <see cref="InputReader"/> gives it, holding one

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads EC2 <c>DescribeSecurityGroupRules</c> items — already one rule per source, with <c>sgr-</c> ids — and

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// Token helpers of the fast readers. Each answers false (or null) for anything but the plain case — a null, another

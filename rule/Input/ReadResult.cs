@@ -1,6 +1,6 @@
 using SgConfigRule.Policy.Model;
 
-namespace SgConfigRule.Policy.Parsing;
+namespace SgConfigRule.Input;
 
 /// <summary>
 /// One outcome of reading an input: a resource, or the error that kept one resource from being read. Errors are
