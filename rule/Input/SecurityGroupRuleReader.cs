@@ -57,33 +57,36 @@ internal sealed class SecurityGroupRuleCollector
     /// <summary>One DescribeSecurityGroupRules item as an ingress rule; null for an egress rule.</summary>
     public static IngressRule? ReadIngress(JsonCursor rule)
     {
-        var isEgress = rule.OptionalBool("IsEgress") ?? throw rule.Error("'IsEgress' is missing: the rule's direction is unknown");
-        if (isEgress) return null;
-        var ruleId = rule.RequireString("SecurityGroupRuleId");
-        var protocol = RuleParts.ReadProtocol(rule, "IpProtocol");
-        var (ports, icmp) = RuleParts.ReadPorts(rule, protocol, "FromPort", "ToPort");
-        var sources = new List<IngressSource>(1);
-        if (rule.Get("CidrIpv4") is { } v4) sources.Add(RuleParts.ReadCidrSource(v4, expectIPv6: false));
-        if (rule.Get("CidrIpv6") is { } v6) sources.Add(RuleParts.ReadCidrSource(v6, expectIPv6: true));
-        if (rule.OptionalString("PrefixListId") is { Length: > 0 } prefixList) sources.Add(new PrefixListSource(prefixList));
-        if (rule.Get("ReferencedGroupInfo") is { } referenced)
+        // The JSON's own types are checked here, at their paths; what the fields mean, in the mapping both readers share.
+        var referenced = rule.Get("ReferencedGroupInfo") is { } info
+            ? new ReferencedGroupFields(
+                info.ExpectObject("ReferencedGroupInfo").OptionalString("GroupId"),
+                info.OptionalString("UserId"),
+                info.OptionalString("VpcId"),
+                info.OptionalString("VpcPeeringConnectionId"),
+                info.OptionalString("PeeringStatus"))
+            : null;
+        var fields = new SecurityGroupRuleFields(
+            rule.OptionalString("SecurityGroupRuleId"),
+            rule.OptionalBool("IsEgress"),
+            rule.Get("IpProtocol") is { Kind: System.Text.Json.JsonValueKind.Number } number && number.Value.TryGetInt32(out var protocolNumber)
+                ? protocolNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : rule.OptionalString("IpProtocol"),
+            rule.OptionalInt("FromPort"),
+            rule.OptionalInt("ToPort"),
+            rule.OptionalString("CidrIpv4"),
+            rule.OptionalString("CidrIpv6"),
+            rule.OptionalString("PrefixListId"),
+            referenced,
+            rule.OptionalString("Description"));
+        try
         {
-            referenced.ExpectObject("ReferencedGroupInfo");
-            sources.Add(new SecurityGroupSource(
-                GroupId: referenced.RequireString("GroupId"),
-                GroupName: null,
-                UserId: referenced.OptionalString("UserId"),
-                VpcId: referenced.OptionalString("VpcId"),
-                VpcPeeringConnectionId: referenced.OptionalString("VpcPeeringConnectionId"),
-                PeeringStatus: referenced.OptionalString("PeeringStatus")));
+            return fields.ToIngress();
         }
-        if (sources.Count != 1)
+        catch (SecurityGroupRuleFieldException e)
         {
-            throw rule.Error(sources.Count == 0
-                ? "the rule has no source (CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupInfo)"
-                : "the rule has more than one source; a security group rule has exactly one");
+            throw e.Field.Length == 0 || rule.Get(e.Field) is not { } at ? rule.Error(e.Message) : at.Error(e.Message);
         }
-        return new IngressRule(protocol, ports, icmp, sources[0], rule.OptionalString("Description"), ruleId);
     }
 
     private sealed class Pending

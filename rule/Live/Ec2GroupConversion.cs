@@ -36,40 +36,27 @@ public static class Ec2GroupConversion
     public static IngressRule? ToIngressRule(Ec2.SecurityGroupRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var at = $"$.SecurityGroupRules[{rule.SecurityGroupRuleId}]";
-        var isEgress = rule.IsEgress ?? throw new InputException(at, "IsEgress is missing: the rule's direction is unknown");
-        if (isEgress) return null;
+        var fields = new SecurityGroupRuleFields(
+            rule.SecurityGroupRuleId,
+            rule.IsEgress,
+            rule.IpProtocol,
+            rule.FromPort,
+            rule.ToPort,
+            rule.CidrIpv4,
+            rule.CidrIpv6,
+            rule.PrefixListId,
+            rule.ReferencedGroupInfo is { } info
+                ? new ReferencedGroupFields(info.GroupId, info.UserId, info.VpcId, info.VpcPeeringConnectionId, info.PeeringStatus)
+                : null,
+            rule.Description);
         try
         {
-            var protocol = WireRuleFields.Protocol(rule.IpProtocol ?? "");
-            var (ports, icmp) = WireRuleFields.Ports(protocol, rule.FromPort, rule.ToPort, "FromPort", "ToPort");
-            return new IngressRule(protocol, ports, icmp, Source(rule, at), rule.Description, rule.SecurityGroupRuleId);
+            return fields.ToIngress();
         }
-        catch (RuleFieldException e)
+        catch (SecurityGroupRuleFieldException e)
         {
-            var field = e.Field switch { RuleField.Protocol => "IpProtocol", RuleField.FromPort => "FromPort", _ => "ToPort" };
-            throw new InputException($"{at}.{field}", e.Message);
+            var at = $"$.SecurityGroupRules[{rule.SecurityGroupRuleId}]";
+            throw new InputException(e.Field.Length == 0 ? at : $"{at}.{e.Field}", e.Message);
         }
-    }
-
-    private static IngressSource Source(Ec2.SecurityGroupRule rule, string at)
-    {
-        var sources = new List<IngressSource>(1);
-        if (!string.IsNullOrEmpty(rule.CidrIpv4)) sources.Add(CidrSource(rule.CidrIpv4, $"{at}.CidrIpv4", expectIPv6: false));
-        if (!string.IsNullOrEmpty(rule.CidrIpv6)) sources.Add(CidrSource(rule.CidrIpv6, $"{at}.CidrIpv6", expectIPv6: true));
-        if (!string.IsNullOrEmpty(rule.PrefixListId)) sources.Add(new PrefixListSource(rule.PrefixListId));
-        if (rule.ReferencedGroupInfo is { GroupId: { Length: > 0 } referenced } info)
-        {
-            sources.Add(new SecurityGroupSource(referenced, null, info.UserId, info.VpcId, info.VpcPeeringConnectionId, info.PeeringStatus));
-        }
-        return sources.Count == 1
-            ? sources[0]
-            : throw new InputException(at, sources.Count == 0 ? "the rule has no source" : "the rule has more than one source");
-    }
-
-    private static CidrSource CidrSource(string text, string at, bool expectIPv6)
-    {
-        if (!Cidr.TryParse(text, out var cidr, out var error)) throw new InputException(at, error!);
-        return cidr.IsIPv6 == expectIPv6 ? new CidrSource(cidr) : throw new InputException(at, $"'{cidr}' is in the wrong address family for this field");
     }
 }
