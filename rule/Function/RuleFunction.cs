@@ -84,7 +84,7 @@ public sealed class RuleFunction
             switch (messageType)
             {
                 case MessageTypes.Change:
-                    await ChangeHandler.HandleChangeAsync(context, document.RootElement, invoking, cancellationToken).ConfigureAwait(false);
+                    await ChangeHandler.HandleChangeAsync(context, ruleEvent.EventLeftScope, invoking, cancellationToken).ConfigureAwait(false);
                     break;
                 case MessageTypes.OversizedChange:
                     await ChangeHandler.HandleOversizedAsync(context, ruleEvent, invoking, cancellationToken).ConfigureAwait(false);

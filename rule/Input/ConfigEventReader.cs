@@ -27,6 +27,15 @@ internal static class ConfigEventReader
         return ReadInvokingEvent(new JsonCursor(document.RootElement, invoking.Path.Embedded()), leftScope);
     }
 
+    /// <summary>The configuration item of a change notification.</summary>
+    public static ResourceItem ReadChangeItem(JsonCursor item, bool eventLeftScope)
+    {
+        if (!eventLeftScope) return ConfigItemReader.Read(item);
+        var envelope = ConfigItemReader.ReadEnvelope(item);
+        return ResourceItem.NotApplicable(envelope.ResourceType, envelope.ResourceId ?? "(unknown)", envelope.ResourceName,
+            envelope.Context, ItemApplicability.LeftScope);
+    }
+
     public static ResourceItem ReadInvokingEvent(JsonCursor invoking, bool eventLeftScope)
     {
         invoking.ExpectObject("the invoking event");
@@ -34,11 +43,7 @@ internal static class ConfigEventReader
         switch (messageType)
         {
             case ChangeNotification:
-                var item = invoking.Require("configurationItem");
-                if (!eventLeftScope) return ConfigItemReader.Read(item);
-                var envelope = ConfigItemReader.ReadEnvelope(item);
-                return ResourceItem.NotApplicable(envelope.ResourceType, envelope.ResourceId ?? "(unknown)", envelope.ResourceName,
-                    envelope.Context, "Resource left the rule's scope");
+                return ReadChangeItem(invoking.Require("configurationItem"), eventLeftScope);
             case OversizedNotification:
                 throw invoking.Require("messageType").Error(
                     "an oversized change notification carries only a summary of the item; its configuration must be fetched with GetResourceConfigHistory (the rule function does this)");

@@ -18,25 +18,13 @@ internal static class ConfigItemReader
         var envelope = ReadEnvelope(item);
         var resourceType = envelope.ResourceType;
 
-        if (resourceType != ResourceItem.SecurityGroupType)
+        if (ItemApplicability.NotApplicableReason(resourceType, envelope.Status) is { } reason)
         {
-            return ResourceItem.NotApplicable(resourceType, envelope.ResourceId ?? "(unknown)", envelope.ResourceName,
-                envelope.Context, $"Not a security group ({resourceType})");
+            // Only another type's item may lack its id; a deleted or unrecorded group is named.
+            var id = resourceType == ResourceItem.SecurityGroupType ? RequireId(item, envelope) : envelope.ResourceId ?? "(unknown)";
+            return ResourceItem.NotApplicable(resourceType, id, envelope.ResourceName, envelope.Context, reason);
         }
-        switch (envelope.Status)
-        {
-            case null or "OK" or "ResourceDiscovered":
-                break;
-            case "ResourceDeleted" or "ResourceDeletedNotRecorded":
-                return ResourceItem.NotApplicable(resourceType, RequireId(item, envelope), envelope.ResourceName, envelope.Context,
-                    "Resource deleted");
-            case "ResourceNotRecorded":
-                return ResourceItem.NotApplicable(resourceType, RequireId(item, envelope), envelope.ResourceName, envelope.Context,
-                    "Resource not recorded by AWS Config");
-            default:
-                throw item.Require("configurationItemStatus").Error(
-                    $"unknown configurationItemStatus '{envelope.Status}': expected OK, ResourceDiscovered, ResourceNotRecorded, ResourceDeleted or ResourceDeletedNotRecorded");
-        }
+        if (ItemApplicability.UnknownStatus(envelope.Status) is { } problem) throw item.Require("configurationItemStatus").Error(problem);
 
         var configuration = item.Get("configuration")
                             ?? throw item.Error("'configuration' is missing or null, so the group cannot be evaluated");

@@ -26,6 +26,24 @@ public static class InputReader
     /// </summary>
     public static IEnumerable<ReadResult> Read(JsonCursor value) => Guarded(value);
 
+    /// <summary>
+    /// The configuration item of a change notification whose invoking event is already decoded (the rule function's):
+    /// read from that element, not from the event's text a second time, with the paths of the event
+    /// (<c>$.invokingEvent(json).configurationItem…</c>).
+    /// </summary>
+    public static ReadResult ReadChangeNotificationItem(JsonElement configurationItem, bool eventLeftScope)
+    {
+        var item = new JsonCursor(configurationItem, JsonPath.Root.Property("invokingEvent").Embedded().Property("configurationItem"));
+        try
+        {
+            return ReadResult.Read(ConfigEventReader.ReadChangeItem(item, eventLeftScope));
+        }
+        catch (InputException e)
+        {
+            return ReadResult.Failed(e);
+        }
+    }
+
     private static IEnumerable<ReadResult> Guarded(JsonCursor value)
     {
         IEnumerator<ReadResult>? results = null;

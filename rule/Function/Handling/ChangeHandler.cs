@@ -15,17 +15,22 @@ namespace SgConfigRule.Rule.Handling;
 /// </summary>
 internal static class ChangeHandler
 {
-    public static async Task HandleChangeAsync(InvocationContext context, JsonElement rawEvent, InvokingEvent invoking, CancellationToken cancellationToken)
+    public static async Task HandleChangeAsync(InvocationContext context, bool eventLeftScope, InvokingEvent invoking, CancellationToken cancellationToken)
     {
         var resourceId = ResourceIdOf(invoking);
-        var read = InputReader.Read(rawEvent).ToList();
-        if (read.Count != 1 || read[0].Error is { } || read[0].Item is null)
+        // The invoking event was decoded once, by the function; its item is read from that element.
+        if (invoking.ConfigurationItem is not { } configurationItem)
         {
-            var error = read.Select(r => r.Error).FirstOrDefault(e => e is not null);
-            context.Fail(resourceId, error is null ? "the event holds no configuration item" : $"{error.JsonPath}: {error.Problem}");
+            context.Fail(resourceId, "$.invokingEvent(json): 'configurationItem' is missing or null");
             return;
         }
-        var item = read[0].Item!;
+        var read = InputReader.ReadChangeNotificationItem(configurationItem, eventLeftScope);
+        if (read.Error is { } error)
+        {
+            context.Fail(resourceId, $"{error.JsonPath}: {error.Problem}");
+            return;
+        }
+        var item = read.Item!;
         var ordering = item.Context.CaptureTime?.UtcDateTime ?? NotificationTime(invoking) ?? context.Time.GetUtcNow().UtcDateTime;
         await context.EvaluateAndPostAsync(item, ordering, cancellationToken).ConfigureAwait(false);
     }
@@ -39,19 +44,14 @@ internal static class ChangeHandler
             return;
         }
         var capture = ParseTime(summary.ConfigurationItemCaptureTime) ?? NotificationTime(invoking) ?? context.Time.GetUtcNow().UtcDateTime;
-        if (ruleEvent.EventLeftScope)
+        if (ItemApplicability.NotApplicableReason(type, summary.ConfigurationItemStatus, ruleEvent.EventLeftScope) is { } reason)
         {
-            await context.NotApplicableAsync(type, id, "Resource left the rule's scope", capture, cancellationToken).ConfigureAwait(false);
+            await context.NotApplicableAsync(type, id, reason, capture, cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (type != ResourceItem.SecurityGroupType)
+        if (ItemApplicability.UnknownStatus(summary.ConfigurationItemStatus) is { } problem)
         {
-            await context.NotApplicableAsync(type, id, $"Not a security group ({type})", capture, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        if (summary.ConfigurationItemStatus is "ResourceDeleted" or "ResourceDeletedNotRecorded")
-        {
-            await context.NotApplicableAsync(type, id, "Resource deleted", capture, cancellationToken).ConfigureAwait(false);
+            context.Fail(id, $"the oversized notification's configurationItemSummary: {problem}");
             return;
         }
 

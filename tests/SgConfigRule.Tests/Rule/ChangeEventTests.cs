@@ -1,3 +1,4 @@
+using SgConfigRule.Input;
 using System.Text.Json.Nodes;
 using SgConfigRule.Aws.Protocol;
 using SgConfigRule.FakeAws.Ec2;
@@ -156,6 +157,22 @@ public class ChangeEventTests
         await harness.InvokeAsync(RuleHarness.OversizedEvent("sg-out", Capture, leftScope: true));
         Assert.Equal(["NOT_APPLICABLE", "NOT_APPLICABLE"], harness.Server.Config.Evaluations.Select(e => e.ComplianceType));
         Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "GetResourceConfigHistory");
+    }
+
+    [Fact]
+    public async Task An_oversized_notification_decides_applicability_as_the_item_reader_does()
+    {
+        await using var harness = await RuleHarness.StartAsync();
+        await harness.InvokeAsync(RuleHarness.OversizedEvent("sg-unrecorded", Capture, status: "ResourceNotRecorded"));
+        await harness.InvokeAsync(RuleHarness.OversizedEvent("sg-gone", Capture, status: "ResourceDeletedNotRecorded"));
+        Assert.Equal([ItemApplicability.NotRecorded, ItemApplicability.Deleted], harness.Server.Config.Evaluations.Select(e => e.Annotation));
+        Assert.All(harness.Server.Config.Evaluations, e => Assert.Equal("NOT_APPLICABLE", e.ComplianceType));
+        Assert.DoesNotContain(harness.Server.Calls, c => c.Operation == "GetResourceConfigHistory");
+
+        // A status Config does not document is not guessed at: the invocation fails (Config retries), nothing is posted.
+        var e = await Assert.ThrowsAsync<RuleInvocationException>(() => harness.InvokeAsync(RuleHarness.OversizedEvent("sg-new", Capture, status: "ResourceArchived")));
+        Assert.Contains("unknown configurationItemStatus 'ResourceArchived'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, harness.Server.Config.Evaluations.Count);
     }
 
     [Fact]
