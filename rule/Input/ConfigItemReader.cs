@@ -15,26 +15,35 @@ internal static class ConfigItemReader
     public static ResourceItem Read(JsonCursor item)
     {
         item.ExpectObject("a configuration item");
-        var envelope = ReadEnvelope(item);
-        var resourceType = envelope.ResourceType;
+        return Read(ReadEnvelope(item), item.Path, item.Get("configuration"), () => ReadItemTags(item));
+    }
 
+    /// <summary>
+    /// The item from its envelope and its configuration (an object, or a string holding one), whatever carried them —
+    /// a JSON item, or the fields of an API client's answer (<see cref="ConfigurationItemFields"/>); errors are placed
+    /// under <paramref name="itemPath"/>. The tags are read only for a group that is evaluated.
+    /// </summary>
+    public static ResourceItem Read(Envelope envelope, JsonPath itemPath, JsonCursor? configuration, Func<List<ResourceTag>> tags)
+    {
+        var resourceType = envelope.ResourceType;
         if (ItemApplicability.NotApplicableReason(resourceType, envelope.Status) is { } reason)
         {
             // Only another type's item may lack its id; a deleted or unrecorded group is named.
-            var id = resourceType == ResourceItem.SecurityGroupType ? RequireId(item, envelope) : envelope.ResourceId ?? "(unknown)";
+            var id = resourceType == ResourceItem.SecurityGroupType
+                ? envelope.ResourceId ?? throw new InputException(itemPath, "'resourceId' is missing")
+                : envelope.ResourceId ?? "(unknown)";
             return ResourceItem.NotApplicable(resourceType, id, envelope.ResourceName, envelope.Context, reason);
         }
-        if (ItemApplicability.UnknownStatus(envelope.Status) is { } problem) throw item.Require("configurationItemStatus").Error(problem);
+        if (ItemApplicability.UnknownStatus(envelope.Status) is { } problem) throw new InputException(itemPath.Property("configurationItemStatus"), problem);
 
-        var configuration = item.Get("configuration")
-                            ?? throw item.Error("'configuration' is missing or null, so the group cannot be evaluated");
-        using var embedded = configuration.Kind == System.Text.Json.JsonValueKind.String ? JsonText.ParseEmbedded(configuration) : null;
-        if (embedded is not null) configuration = new JsonCursor(embedded.RootElement, configuration.Path.Embedded());
+        if (configuration is not { } found) throw new InputException(itemPath, "'configuration' is missing or null, so the group cannot be evaluated");
+        using var embedded = found.Kind == System.Text.Json.JsonValueKind.String ? JsonText.ParseEmbedded(found) : null;
+        if (embedded is not null) found = new JsonCursor(embedded.RootElement, found.Path.Embedded());
 
-        var group = SecurityGroupReader.Read(configuration, GroupFieldNames.Config, ReadItemTags(item));
+        var group = SecurityGroupReader.Read(found, GroupFieldNames.Config, tags());
         if (envelope.ResourceId is not null && envelope.ResourceId != group.GroupId)
         {
-            throw configuration.Require("groupId").Error(
+            throw found.Require("groupId").Error(
                 $"groupId '{group.GroupId}' does not match the item's resourceId '{envelope.ResourceId}'");
         }
         if (group.GroupName is null && envelope.ResourceName is not null) group = group with { GroupName = envelope.ResourceName };
@@ -61,9 +70,6 @@ internal static class ConfigItemReader
         return new Envelope(resourceType, item.OptionalString("resourceId"), item.OptionalString("resourceName"),
             item.OptionalString("configurationItemStatus"), context);
     }
-
-    private static string RequireId(JsonCursor item, Envelope envelope) =>
-        envelope.ResourceId ?? throw item.Error("'resourceId' is missing");
 
     /// <summary>Item tags: a map in configuration items, a list of key/value objects in advanced query rows.</summary>
     private static List<ResourceTag> ReadItemTags(JsonCursor item)

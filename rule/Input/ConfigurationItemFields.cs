@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using SgConfigRule.Policy.Model;
 
@@ -6,8 +5,9 @@ namespace SgConfigRule.Input;
 
 /// <summary>
 /// Reads a configuration item whose fields are already separate values — as the AWS Config API clients return them,
-/// with <c>configuration</c> as a JSON string — through exactly the same reader as JSON input, so every caller gets
-/// the same semantics and the same errors (paths start at <c>$.configuration(json)</c>).
+/// with <c>configuration</c> as a JSON string — through the same decisions as JSON input (<see cref="ConfigItemReader"/>),
+/// so every caller gets the same semantics and the same errors (paths start at <c>$.configuration(json)</c>). Only the
+/// configuration is parsed; the other fields are taken as they are.
 /// </summary>
 public static class ConfigurationItemFields
 {
@@ -15,28 +15,15 @@ public static class ConfigurationItemFields
                                     string? configurationJson, IReadOnlyDictionary<string, string>? tags, ResourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        var envelope = new ConfigItemReader.Envelope(resourceType, resourceId, resourceName, status, context);
+        List<ResourceTag> Tags() => [.. (tags ?? new Dictionary<string, string>()).Select(tag => new ResourceTag(tag.Key, tag.Value))];
+        if (configurationJson is null || ItemApplicability.NotApplicableReason(resourceType, status) is not null || ItemApplicability.UnknownStatus(status) is not null)
         {
-            json.WriteStartObject();
-            json.WriteString("resourceType", resourceType);
-            json.WriteString("resourceId", resourceId);
-            if (resourceName is not null) json.WriteString("resourceName", resourceName);
-            if (status is not null) json.WriteString("configurationItemStatus", status);
-            if (configurationJson is null) json.WriteNull("configuration");
-            else json.WriteString("configuration", configurationJson);
-            if (tags is { Count: > 0 })
-            {
-                json.WriteStartObject("tags");
-                foreach (var (key, value) in tags) json.WriteString(key, value);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            // Decided without the configuration (as for a JSON item, whose configuration is then never parsed).
+            return ConfigItemReader.Read(envelope, JsonPath.Root, configuration: null, Tags);
         }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var item = ConfigItemReader.Read(new JsonCursor(document.RootElement, JsonPath.Root));
-        return item.Group is null
-            ? ResourceItem.NotApplicable(item.ResourceType, item.ResourceId, item.ResourceName, context, item.NotApplicableReason!)
-            : ResourceItem.ForGroup(item.Group, context);
+        var at = JsonPath.Root.Property("configuration").Embedded();
+        using var document = JsonText.Parse(configurationJson, at);
+        return ConfigItemReader.Read(envelope, JsonPath.Root, new JsonCursor(document.RootElement, at), Tags);
     }
 }
