@@ -1,3 +1,4 @@
+using CsCheck;
 using SgConfigRule.Policy.Evaluation;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
@@ -39,4 +40,60 @@ public class AnnotationTests
 
     [Fact]
     public void Fit_marks_a_cut() => Assert.Equal(new string('a', 253) + "...", Annotation.Fit(new string('a', 400)));
+
+    [Fact]
+    public void Fit_keeps_text_of_exactly_the_limit_and_cuts_one_more()
+    {
+        var full = new string('a', 256);
+        Assert.Same(full, Annotation.Fit(full));
+        Assert.Equal(new string('a', 253) + "...", Annotation.Fit(full + "b"));
+    }
+
+    [Fact]
+    public void A_list_that_fills_exactly_256_characters_is_shown_whole()
+    {
+        // "p: " + 120 + "; " + 131 = 256: nothing is cut, so no count is shown either.
+        var a = new string('a', 120);
+        var b = new string('b', 131);
+        Assert.Equal($"p: {a}; {b}", Annotation.Compose("p: ", [a, b]));
+    }
+
+    [Fact]
+    public void A_last_item_one_character_over_the_limit_is_counted_instead()
+    {
+        var a = new string('a', 120);
+        var b = new string('b', 132);
+        Assert.Equal($"p: {a} (+1 more)", Annotation.Compose("p: ", [a, b]));
+    }
+
+    [Fact]
+    public void An_item_is_shown_only_if_the_count_of_the_rest_still_fits_after_it()
+    {
+        // b fits by itself (255 characters so far) but not with " (+1 more)" after it: it is counted, never cut in half.
+        var a = new string('a', 100);
+        var b = new string('b', 150);
+        var c = new string('c', 10);
+        Assert.Equal($"p: {a} (+2 more)", Annotation.Compose("p: ", [a, b, c]));
+    }
+
+    [Fact]
+    public void Compose_shows_the_longest_run_of_leading_whole_items_that_fits_and_counts_the_rest()
+    {
+        // Items are at least 8 characters, as every rule display is ("udp/0 from ::/0 (not authorized)").
+        var text = Gen.Char['a', 'z'].Array[0, 100].Select(c => new string(c));
+        var item = Gen.Char['a', 'z'].Array[8, 130].Select(c => new string(c));
+        Gen.Select(text, item.List[0, 12]).Sample((prefix, items) =>
+        {
+            var composed = Annotation.Compose(prefix, items);
+            Assert.True(composed.Length <= Annotation.MaxLength, $"{composed.Length} characters");
+            var shown = Enumerable.Range(0, items.Count + 1).Where(n => Shown(prefix, items, n) == composed).ToList();
+            var n = Assert.Single(shown);
+            Assert.True(n == items.Count || Shown(prefix, items, n + 1).Length > Annotation.MaxLength,
+                $"item {n} would have fitted: {composed}");
+        }, iter: 2000);
+    }
+
+    /// <summary>What the annotation reads when the first <paramref name="n"/> items are shown.</summary>
+    private static string Shown(string prefix, List<string> items, int n) =>
+        prefix + string.Join("; ", items.Take(n)) + (n < items.Count ? $" (+{items.Count - n} more)" : "");
 }

@@ -302,4 +302,38 @@ public class EvaluatorTests
         Assert.Equal(["sgr-b", "sgr-a"], e.Findings.Select(f => f.Rule.RuleId));
         Assert.Equal("2 disallowed rules: tcp/3389 from 0.0.0.0/0 (blocked port 3389); tcp/22 from 10.0.0.0/8 (blocked port 22)", e.Annotation);
     }
+
+    [Fact]
+    public void An_exempt_group_with_nothing_to_flag_says_only_until_when()
+    {
+        var e = Eval(Group("sg-1", [("sg-config-rule:exempt", "2026-12-31")], Tcp(443, "0.0.0.0/0")));
+        Assert.Equal(Compliance.Compliant, e.Compliance);
+        Assert.True(e.Exemption.IsExempt);
+        Assert.Equal("Exempt until 2026-12-31", e.Annotation);
+    }
+
+    [Fact]
+    public void An_exempt_group_without_a_reason_names_only_the_date_before_what_it_would_flag() =>
+        Assert.Equal("Exempt until 2026-12-31: would flag tcp/22 from 0.0.0.0/0 (blocked port 22)",
+            Eval(Group("sg-1", [("sg-config-rule:exempt", "2026-12-31")], Tcp(22, "0.0.0.0/0"))).Annotation);
+
+    [Theory]
+    [InlineData("{'scopeTagKey':'tier'}", "env", "prod", "Outside the rule's scope: no tag tier")]
+    [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "env", "web", "Outside the rule's scope: no tag tier")]
+    [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "tier", "database", "Outside the rule's scope: tag tier is 'database', the scope is 'web'")]
+    [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "tier", "Web", "Outside the rule's scope: tag tier is 'Web', the scope is 'web'")]
+    [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "Tier", "web", "Outside the rule's scope: no tag tier")]
+    public void A_group_outside_the_tag_scope_is_not_applicable_and_says_why(string parameters, string key, string value, string annotation)
+    {
+        var e = Eval(Group("sg-1", [(key, value)], Tcp(22, "0.0.0.0/0")), parameters);
+        Assert.Equal(Compliance.NotApplicable, e.Compliance);
+        Assert.Equal(annotation, e.Annotation);
+        Assert.Empty(e.Findings);
+    }
+
+    [Theory]
+    [InlineData("{'scopeTagKey':'tier'}", "database")]
+    [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "web")]
+    public void A_group_inside_the_tag_scope_is_judged(string parameters, string value) =>
+        Assert.Equal(Compliance.NonCompliant, Eval(Group("sg-1", [("tier", value)], Tcp(22, "0.0.0.0/0")), parameters).Compliance);
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using SgConfigRule.Policy.Model;
 
 namespace SgConfigRule.Tests.Model;
@@ -10,6 +11,63 @@ public class PortTests
         Assert.Throws<ArgumentException>(() => new PortRange(23, 22));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PortRange(-1, 22));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PortRange(0, 65536));
+    }
+
+    [Fact]
+    public void The_first_and_last_ports_are_ports()
+    {
+        Assert.Equal("0", PortRange.Of(0).ToString());
+        Assert.Equal("65535", PortRange.Of(65535).ToString());
+        Assert.Equal(1, PortRange.Of(65535).Count);
+        Assert.Equal(65536, PortRange.All.Count);
+        Assert.Equal(new PortRange(0, 65535), PortRange.All);
+    }
+
+    [Fact]
+    public void A_refused_range_says_which_bound_and_why()
+    {
+        var below = Assert.Throws<ArgumentOutOfRangeException>(() => new PortRange(-1, 22));
+        Assert.Equal("from", below.ParamName);
+        Assert.Equal(-1, below.ActualValue);
+        Assert.Contains("a port is 0-65535", below.Message);
+
+        var above = Assert.Throws<ArgumentOutOfRangeException>(() => new PortRange(0, 65536));
+        Assert.Equal("to", above.ParamName);
+        Assert.Equal(65536, above.ActualValue);
+        Assert.Contains("a port is 0-65535", above.Message);
+
+        var reversed = Assert.Throws<ArgumentException>(() => new PortRange(23, 22));
+        Assert.Equal("to", reversed.ParamName);
+        Assert.Contains("port range 23-22 ends before it starts", reversed.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 65535, true)]
+    [InlineData(1, 65535, false)]
+    [InlineData(0, 65534, false)]
+    [InlineData(22, 22, false)]
+    public void Only_0_to_65535_is_all_ports(int from, int to, bool isAll) => Assert.Equal(isAll, new PortRange(from, to).IsAll);
+
+    [Theory]
+    [InlineData(21, false)]
+    [InlineData(22, true)]
+    [InlineData(23, true)]
+    [InlineData(25, true)]
+    [InlineData(26, false)]
+    public void A_range_contains_both_its_ends(int port, bool contained) => Assert.Equal(contained, new PortRange(22, 25).Contains(port));
+
+    [Fact]
+    public void Containment_and_overlap_of_ranges_follow_their_ports()
+    {
+        PortGen.WindowStart.SelectMany(start => Gen.Select(PortGen.RangeIn(start, 8), PortGen.RangeIn(start, 8)))
+            .Sample((a, b) =>
+            {
+                var portsOfB = Enumerable.Range(b.From, b.Count);
+                Assert.Equal(portsOfB.Any(p => PortBits.InRange(p, a)), a.Overlaps(b));
+                Assert.Equal(a.Overlaps(b), b.Overlaps(a));
+                Assert.Equal(portsOfB.All(p => PortBits.InRange(p, a)), a.Contains(b));
+                foreach (var port in portsOfB) Assert.Equal(PortBits.InRange(port, a), a.Contains(port));
+            }, iter: 1000);
     }
 
     [Theory]
@@ -63,4 +121,40 @@ public class PortTests
     [Fact]
     public void Sets_with_the_same_ports_are_equal() =>
         Assert.Equal(PortSet.Of(PortRange.Of(22), PortRange.Of(23)), PortSet.Of(new PortRange(22, 23)));
+
+    [Fact]
+    public void Sets_with_different_ports_differ_and_no_set_equals_null_or_another_type()
+    {
+        var ssh = PortSet.Of(PortRange.Of(22));
+        Assert.NotEqual(ssh, PortSet.Of(PortRange.Of(23)));
+        Assert.NotEqual(PortSet.Empty, ssh);
+        Assert.False(ssh.Equals(null));
+        Assert.False(ssh.Equals((object?)null));
+        Assert.False(ssh.Equals("22"));
+    }
+
+    [Fact]
+    public void Different_sets_spread_over_hash_codes()
+    {
+        // A hash that ignored the ports would still be legal, but would turn every dictionary of sets into a list.
+        var hashes = Enumerable.Range(0, 100).Select(p => PortSet.Of(PortRange.Of(p)).GetHashCode()).Distinct().Count();
+        Assert.True(hashes > 90, $"100 different sets had only {hashes} different hash codes");
+    }
+
+    [Theory]
+    [InlineData("22", 0, 21, "0-21")]
+    [InlineData("22", 22, 30, "23-30")]
+    [InlineData("5-10", 10, 20, "11-20")]
+    [InlineData("5-9", 5, 10, "10")]
+    [InlineData("20,30", 20, 30, "21-29")]
+    [InlineData("100", 0, 10, "0-10")]
+    [InlineData("0", 0, 65535, "1-65535")]
+    [InlineData("65535", 0, 65535, "0-65534")]
+    [InlineData("0,65535", 0, 65535, "1-65534")]
+    [InlineData("65534", 65535, 65535, "65535")]
+    public void The_complement_within_a_range_stops_at_its_ends(string set, int from, int to, string complement)
+    {
+        Assert.True(PortSet.TryParse(set, out var ports, out _));
+        Assert.Equal(complement, ports.ComplementWithin(new PortRange(from, to)).ToString());
+    }
 }

@@ -156,4 +156,85 @@ public class ParameterParserTests
             p.ToInputParameters().ToDictionary(kv => kv.Key, kv => kv.Value)));
         Assert.Equal(p.ToInputParameters(), again.ToInputParameters());
     }
+
+    [Fact]
+    public void A_parameter_error_quotes_the_key_and_the_value_as_given()
+    {
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(Q("{'sourceScope':' internet '}")));
+        Assert.Equal("sourceScope", e.Key);
+        Assert.Equal(" internet ", e.Value);
+        Assert.Equal("must be one of world, public, address, all", e.Problem);
+        Assert.Equal("rule parameter 'sourceScope' = ' internet ': must be one of world, public, address, all", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{'blockedPorts':{}}", "{}", "must be a string, not an object")]
+    [InlineData("{'blockedPorts':['22']}", "[\"22\"]", "must be a string, not an array")]
+    [InlineData("{'maxExemptionDays':true}", "true", "must be a string, not a boolean")]
+    [InlineData("{'exemptionTagKey':null}", "null", "must be a string, not null")]
+    [InlineData("{'blockedPorts':22}", "22", "must be a string, not a number")]
+    public void A_value_that_is_not_a_string_is_named_by_its_JSON_kind(string json, string raw, string problem)
+    {
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(Q(json)));
+        Assert.Equal(raw, e.Value);
+        Assert.Equal(problem, e.Problem);
+    }
+
+    [Theory]
+    [InlineData("[]", "rule parameters must be a JSON object of strings, not an array")]
+    [InlineData("true", "rule parameters must be a JSON object of strings, not a boolean")]
+    [InlineData("42", "rule parameters must be a JSON object of strings, not a number")]
+    public void Parameters_that_are_not_an_object_say_what_they_are(string json, string message)
+    {
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(json));
+        Assert.Equal(message, e.Message);
+        Assert.Equal("", e.Key);
+        Assert.Null(e.Value);
+    }
+
+    [Fact]
+    public void Invalid_json_names_no_key_and_keeps_the_parser_error()
+    {
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse("{\"blockedPorts\":"));
+        Assert.Equal("", e.Key);
+        Assert.Null(e.Value);
+        Assert.StartsWith("rule parameters are not valid JSON: ", e.Message);
+        Assert.IsType<System.Text.Json.JsonException>(e.InnerException, exactMatch: false);
+    }
+
+    [Theory]
+    [InlineData("exemptionTagKey", 128, "a tag key has at most 128 characters")]
+    [InlineData("scopeTagKey", 128, "has at most 128 characters")]
+    [InlineData("scopeTagValue", 256, "has at most 256 characters")]
+    public void Tag_keys_and_values_are_limited_to_AWSs_lengths(string key, int limit, string problem)
+    {
+        static string Json(string key, string value) => key == ParameterNames.ScopeTagValue
+            ? $"{{\"scopeTagKey\":\"tier\",\"{key}\":\"{value}\"}}"
+            : $"{{\"{key}\":\"{value}\"}}";
+
+        var longest = new string('k', limit);
+        var p = ParameterParser.Parse(Json(key, longest));
+        Assert.Equal(longest, key switch
+        {
+            ParameterNames.ExemptionTagKey => p.ExemptionTagKey,
+            ParameterNames.ScopeTagKey => p.ScopeTagKey,
+            _ => p.ScopeTagValue,
+        });
+
+        var tooLong = longest + "k";
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(Json(key, tooLong)));
+        Assert.Equal(key, e.Key);
+        Assert.Equal(tooLong, e.Value);
+        Assert.Equal(problem, e.Problem);
+    }
+
+    [Fact]
+    public void MaxExemptionDays_goes_up_to_a_hundred_years()
+    {
+        Assert.Equal(36_500, ParameterParser.Parse(Q("{'maxExemptionDays':'36500'}")).MaxExemptionDays);
+        Assert.Equal(36_500, ParameterParser.Parse(Q("{'maxExemptionDays':' 36500 '}")).MaxExemptionDays);
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse(Q("{'maxExemptionDays':'36501'}")));
+        Assert.Equal("36501", e.Value);
+        Assert.Equal("must be a whole number of days from 0 to 36500", e.Problem);
+    }
 }
