@@ -25,12 +25,26 @@ public static class Annotation
                 text.Append(separator).Append(items[i]);
                 continue;
             }
+            if (text.Length + RestLength(items, i) <= MaxLength)
+            {
+                // Everything left fits whole: no count needed (short last items would otherwise be counted, not shown).
+                for (var j = i; j < items.Count; j++) text.Append(j == 0 ? "" : "; ").Append(items[j]);
+                return text.ToString();
+            }
             var cutSuffix = MoreText(items.Count - i);
-            while (text.Length + cutSuffix.Length > MaxLength && text.Length > 0) text.Length--;
-            text.Append(cutSuffix);
-            return text.ToString();
+            // Only the prefix alone can leave no room for the count (each item kept left room for it): cut the
+            // prefix with its "..." marker rather than trim it silently.
+            var kept = text.Length + cutSuffix.Length > MaxLength ? Fit(prefix, MaxLength - cutSuffix.Length) : text.ToString();
+            return kept + cutSuffix;
         }
         return text.ToString();
+    }
+
+    private static int RestLength(IReadOnlyList<string> items, int from)
+    {
+        var length = 0;
+        for (var j = from; j < items.Count; j++) length += (j == 0 ? 0 : 2) + items[j].Length;
+        return length;
     }
 
     /// <summary>Cuts plain text to the limit, marking the cut.</summary>

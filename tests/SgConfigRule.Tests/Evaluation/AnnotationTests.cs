@@ -35,8 +35,22 @@ public class AnnotationTests
     }
 
     [Fact]
-    public void An_oversized_prefix_is_cut_with_a_marker() =>
-        Assert.Equal(256, Annotation.Compose(new string('p', 300), ["a"]).Length);
+    public void An_oversized_prefix_is_cut_with_a_marker_that_survives_the_count()
+    {
+        // When the count must follow, the prefix is cut again with its "..." — never trimmed silently.
+        var counted = Annotation.Compose(new string('p', 300), ["a"]);
+        Assert.Equal(new string('p', 243) + "..." + " (+1 more)", counted);
+        Assert.Equal(256, counted.Length);
+        Assert.Equal(new string('p', 243) + "..." + " (+1 more)", Annotation.Compose(new string('p', 250), [new string('r', 20)]));
+    }
+
+    [Fact]
+    public void Short_last_items_that_fit_whole_are_shown_not_counted()
+    {
+        var prefix = new string('p', 248);
+        // 248 + "a; b; c" (7) = 255 fits; reserving " (+2 more)" after "a" (248 + 1 + 10) would not have.
+        Assert.Equal(prefix + "a; b; c", Annotation.Compose(prefix, ["a", "b", "c"]));
+    }
 
     [Fact]
     public void Fit_marks_a_cut() => Assert.Equal(new string('a', 253) + "...", Annotation.Fit(new string('a', 400)));
