@@ -40,10 +40,93 @@ public class CidrTests
     [InlineData("", "empty string")]
     [InlineData("sg-123/8", "is not an IPv4 or IPv6 address")]
     [InlineData("[::1]/128", "is not an IPv4 or IPv6 address")]
+    [InlineData("/8", "'' is not an IPv4 or IPv6 address")]
+    [InlineData("10.0.0.0.0/8", "'10.0.0.0.0' is not an IPv4 or IPv6 address")]
+    [InlineData("10..0.0/8", "is not an IPv4 or IPv6 address")]
+    [InlineData(".10.0.0/8", "is not an IPv4 or IPv6 address")]
+    [InlineData("10.0.0./8", "is not an IPv4 or IPv6 address")]
+    [InlineData("10.0.0.1000/8", "is not an IPv4 or IPv6 address")]
+    [InlineData("10.0.0.0/", "prefix length must be 0-32")]
+    [InlineData("10.0.0.0/8/8", "prefix length must be 0-32")]
+    [InlineData("10.0.0.0/1000", "prefix length must be 0-32")]
+    [InlineData("2001:db8::/", "prefix length must be 0-128")]
+    [InlineData("2001:db8::/0128", "prefix length must be 0-128")]
     public void Malformed_text_is_refused_with_the_reason(string input, string reason)
     {
         Assert.False(Cidr.TryParse(input, out _, out var error));
         Assert.Contains(reason, error);
+        Assert.False(Cidr.TryParse(input.AsSpan(), out _));
+        Assert.Equal(error, Assert.Throws<FormatException>(() => Cidr.Parse(input)).Message);
+    }
+
+    [Fact]
+    public void No_text_at_all_is_refused_as_empty()
+    {
+        Assert.False(Cidr.TryParse((string?)null, out _, out var error));
+        Assert.Equal("an empty string is not a CIDR", error);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0", "0.0.0.0/0", 0x00000000u, 0xFFFFFFFFu)]
+    [InlineData("255.255.255.255/0", "0.0.0.0/0", 0x00000000u, 0xFFFFFFFFu)]
+    [InlineData("255.255.255.255/32", "255.255.255.255/32", 0xFFFFFFFFu, 0xFFFFFFFFu)]
+    [InlineData("0.0.0.0/32", "0.0.0.0/32", 0x00000000u, 0x00000000u)]
+    [InlineData("255.255.255.255/1", "128.0.0.0/1", 0x80000000u, 0xFFFFFFFFu)]
+    [InlineData("127.255.255.255/1", "0.0.0.0/1", 0x00000000u, 0x7FFFFFFFu)]
+    [InlineData("192.168.255.255/31", "192.168.255.254/31", 0xC0A8FFFEu, 0xC0A8FFFFu)]
+    [InlineData("1.2.3.4/32", "1.2.3.4/32", 0x01020304u, 0x01020304u)]
+    [InlineData("4.3.2.1/24", "4.3.2.0/24", 0x04030200u, 0x040302FFu)]
+    public void IPv4_edge_prefixes_keep_every_octet_in_place(string input, string canonical, uint first, uint last)
+    {
+        var cidr = Cidr.Parse(input);
+        Assert.Equal(canonical, cidr.ToString());
+        Assert.Equal((UInt128)first, cidr.Network);
+        Assert.Equal((UInt128)last, cidr.LastAddress);
+        Assert.False(cidr.IsIPv6);
+        Assert.Equal(cidr.PrefixLength == 0, cidr.IsWholeAddressSpace);
+    }
+
+    [Theory]
+    [InlineData("2001:db8::1/128", "2001:db8::1/128")]
+    [InlineData("::1/128", "::1/128")]
+    [InlineData("::/128", "::/128")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/1", "8000::/1")]
+    [InlineData("2001:db8:0:0:1:2:3:4/64", "2001:db8::/64")]
+    [InlineData("2001:db8:0:0:1:2:3:4/65", "2001:db8::/65")]
+    [InlineData("2001:db8:0:0:ffff:2:3:4/65", "2001:db8:0:0:8000::/65")]
+    [InlineData("2001:0DB8:0000:0000:0000:0000:0000:00FF/120", "2001:db8::/120")]
+    [InlineData("2001:db8::abcd:1/127", "2001:db8::abcd:0/127")]
+    public void IPv6_canonical_text_keeps_the_low_64_bits(string input, string canonical)
+    {
+        var cidr = Cidr.Parse(input);
+        Assert.Equal(canonical, cidr.ToString());
+        Assert.True(cidr.IsIPv6);
+        Assert.Equal(cidr, Cidr.Parse(canonical));
+    }
+
+    [Fact]
+    public void The_factories_accept_exactly_the_prefix_lengths_of_their_family()
+    {
+        Assert.Equal("0.0.0.0/0", Cidr.IPv4(0xFFFFFFFF, 0).ToString());
+        Assert.Equal("255.255.255.255/32", Cidr.IPv4(0xFFFFFFFF, 32).ToString());
+        Assert.Equal("10.0.0.0/8", Cidr.IPv4(0x0A0B0C0D, 8).ToString());
+        Assert.Equal("prefixLength", Assert.Throws<ArgumentOutOfRangeException>(() => Cidr.IPv4(0, -1)).ParamName);
+        Assert.Equal("prefixLength", Assert.Throws<ArgumentOutOfRangeException>(() => Cidr.IPv4(0, 33)).ParamName);
+
+        Assert.Equal("::/0", Cidr.IPv6(UInt128.MaxValue, 0).ToString());
+        Assert.Equal("::1/128", Cidr.IPv6(UInt128.One, 128).ToString());
+        Assert.Equal("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", Cidr.IPv6(UInt128.MaxValue, 128).ToString());
+        Assert.Equal("prefixLength", Assert.Throws<ArgumentOutOfRangeException>(() => Cidr.IPv6(0, -1)).ParamName);
+        Assert.Equal("prefixLength", Assert.Throws<ArgumentOutOfRangeException>(() => Cidr.IPv6(0, 129)).ParamName);
+    }
+
+    [Fact]
+    public void The_factories_make_the_same_block_as_parsing()
+    {
+        Assert.Equal(Cidr.Parse("203.0.113.9/24"), Cidr.IPv4(0xCB007109, 24));
+        Assert.Equal(Cidr.Parse("2001:db8::9/64"), Cidr.IPv6(new UInt128(0x20010DB800000000, 9), 64));
+        Assert.NotEqual(Cidr.IPv4(0, 0), Cidr.IPv6(0, 0));
     }
 
     [Theory]
@@ -55,6 +138,15 @@ public class CidrTests
     [InlineData("0.0.0.0/0", "::/0", false)]
     [InlineData("2001:db8::/32", "2001:db8:ffff::/48", true)]
     [InlineData("2001:db8::/32", "2001:db9::/48", false)]
+    [InlineData("10.0.0.0/8", "10.255.255.255/32", true)]
+    [InlineData("10.0.0.0/8", "9.255.255.255/32", false)]
+    [InlineData("10.0.0.0/8", "11.0.0.0/32", false)]
+    [InlineData("10.0.0.0/32", "10.0.0.0/32", true)]
+    [InlineData("10.0.0.0/32", "10.0.0.1/32", false)]
+    [InlineData("::/0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", true)]
+    [InlineData("::/0", "0.0.0.0/0", false)]
+    [InlineData("::1/128", "::1/128", true)]
+    [InlineData("::1/128", "::/127", false)]
     public void Containment_is_by_whole_blocks_and_family(string outer, string inner, bool contains) =>
         Assert.Equal(contains, Cidr.Parse(outer).Contains(Cidr.Parse(inner)));
 
