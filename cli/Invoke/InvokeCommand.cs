@@ -1,3 +1,4 @@
+using SgConfigRule.Input;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using SgConfigRule.Policy.Parameters;
@@ -19,6 +20,7 @@ public static class InvokeCommand
     public static Command Create(Terminal terminal)
     {
         var eventFile = new Argument<string>("EVENT") { Description = "The Config rule event as JSON (a file, or '-' for standard input)." };
+        CommandLineChecks.RefuseUnknownOptions(eventFile);
         var parameters = new Option<string?>("--params")
         {
             Description = "Rule parameters (JSON or @FILE) to use instead of the event's ruleParameters.",
@@ -32,8 +34,11 @@ public static class InvokeCommand
 
         var payloadFile = new Argument<string>("PAYLOAD")
         {
-            Description = "The revoke function's input as JSON (a file, or '-'): {\"SecurityGroupId\", \"Mode\": \"Revoke\"|\"DryRun\", \"RuleParameters\"}.",
+            Description = "The revoke function's input as JSON (a file, or '-'), as the SSM document sends it: " +
+                          "{\"SecurityGroupId\", \"Mode\": \"Revoke\"|\"DryRun\", \"ConfigRuleName\" (the policy is that rule's " +
+                          "InputParameters) or \"RuleParameters\", optionally \"Region\", \"AccountId\"}.",
         };
+        CommandLineChecks.RefuseUnknownOptions(payloadFile);
         var remediationRegion = new Option<string?>("--region") { Description = "The region (default: AWS_REGION or the profile's)." };
         var remediationProfile = new Option<string?>("--profile") { Description = "A named profile from the shared AWS config files." };
         var remediation = new Command("remediation", "Run the revoke function on a payload, as the SSM document would.") { payloadFile, remediationRegion, remediationProfile };
@@ -50,6 +55,7 @@ public static class InvokeCommand
         try
         {
             eventJson = ReadEvent(eventFile, terminal);
+            CheckRuleEvent(eventJson);
             if (parametersText is not null) eventJson = ReplaceRuleParameters(eventJson, parametersText);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliUsageException or ParameterException or System.Text.Json.JsonException)
@@ -90,6 +96,7 @@ public static class InvokeCommand
         try
         {
             payload = ReadEvent(payloadFile, terminal);
+            CheckPayload(payload);
             region = RegionFor(payload, region);
             // The person at the terminal is the deployer here: the payload's Mode is what they ask for. A ledger table
             // (SGCR_LEDGER_TABLE) shares the deployed function's memory; without one it lives for this run.
@@ -136,6 +143,55 @@ public static class InvokeCommand
         return region ?? named;
     }
 
+    /// <summary>
+    /// The file is the user's input, so what the function could not read is an input error (exit 2), said before any
+    /// credentials are needed — not an invocation AWS Config would retry (exit 1).
+    /// </summary>
+    private static void CheckRuleEvent(byte[] eventJson)
+    {
+        if (eventJson.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new CliUsageException("the input is empty");
+        try
+        {
+            using var document = JsonText.Parse(eventJson, JsonPath.Root);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) throw new CliUsageException("not a Config rule event: expected a JSON object");
+            if (!root.TryGetProperty("invokingEvent", out var invoking) || invoking.ValueKind is not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Object))
+            {
+                throw new CliUsageException("not a Config rule event: 'invokingEvent' (a JSON string, as AWS Config sends it) is missing");
+            }
+            using var inner = invoking.ValueKind == System.Text.Json.JsonValueKind.String
+                ? JsonText.Parse(invoking.GetString()!, JsonPath.Root.Property("invokingEvent").Embedded())
+                : null;
+            var invokingEvent = inner?.RootElement ?? invoking;
+            if (invokingEvent.ValueKind != System.Text.Json.JsonValueKind.Object || !invokingEvent.TryGetProperty("messageType", out var type) || type.ValueKind != System.Text.Json.JsonValueKind.String)
+            {
+                throw new CliUsageException("not a Config rule event: the invoking event has no 'messageType'");
+            }
+        }
+        catch (InputException e)
+        {
+            throw new CliUsageException(e.JsonPath == "$" ? e.Problem : $"{e.JsonPath}: {e.Problem}");
+        }
+    }
+
+    private static void CheckPayload(byte[] payload)
+    {
+        if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new CliUsageException("the input is empty");
+        try
+        {
+            using var document = JsonText.Parse(payload, JsonPath.Root);
+            SgConfigRule.Remediation.RevokeRequest.Parse(document.RootElement);
+        }
+        catch (InputException e)
+        {
+            throw new CliUsageException(e.Problem);
+        }
+        catch (SgConfigRule.Remediation.RevokeInputException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+    }
+
     private static byte[] ReadEvent(string eventFile, Terminal terminal)
     {
         if (eventFile != "-") return File.ReadAllBytes(eventFile);
@@ -148,7 +204,7 @@ public static class InvokeCommand
     /// <summary>Validates the parameters first, so a typo is reported here, then puts them into the event as Config would.</summary>
     private static byte[] ReplaceRuleParameters(byte[] eventJson, string parametersText)
     {
-        var text = parametersText.StartsWith('@') ? File.ReadAllText(parametersText[1..]) : parametersText;
+        var text = CommandLineChecks.ReadParameters(parametersText);
         ParameterParser.Parse(text);
         var node = JsonNode.Parse(eventJson) as JsonObject ?? throw new CliUsageException("the event is not a JSON object");
         node["ruleParameters"] = text;

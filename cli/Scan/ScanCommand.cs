@@ -16,6 +16,7 @@ public static class ScanCommand
                           "AWS Config items, API responses or rule events; .json.gz as AWS Config delivers them); '-' reads standard input. None: standard input when something is piped in, else the bundled sample.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        CommandLineChecks.RefuseUnknownOptions(inputs);
         var parameters = new Option<string?>("--params")
         {
             Description = "Rule parameters as JSON, or @FILE to read them from a file (the Config rule's InputParameters).",
@@ -98,9 +99,9 @@ public static class ScanCommand
             terminal.Error.WriteLine($"error: {source}: {path}{e.Message}");
             return null;
         }
-        catch (IOException e)
+        catch (CliUsageException e)
         {
-            terminal.Error.WriteLine($"error: --params: cannot read {parametersText![1..]}: {e.Message}");
+            terminal.Error.WriteLine($"error: {e.Message}");
             return null;
         }
         var evaluatedAt = DateTimeOffset.UtcNow;
@@ -116,8 +117,7 @@ public static class ScanCommand
     private static PolicyParameters ReadParameters(string? text)
     {
         if (text is null) return PolicyParameters.Default;
-        if (text.StartsWith('@')) return ParameterParser.Parse(File.ReadAllText(text[1..]));
-        return ParameterParser.Parse(text);
+        return ParameterParser.Parse(CommandLineChecks.ReadParameters(text));
     }
 
     internal static bool TryParseTime(string text, out DateTimeOffset time) =>

@@ -17,19 +17,18 @@ public static class Annotation
         var text = new StringBuilder(Fit(prefix, MaxLength));
         for (var i = 0; i < items.Count; i++)
         {
+            if (text.Length + RestLength(items, i) <= MaxLength)
+            {
+                // Everything left fits whole: no count needed.
+                for (var j = i; j < items.Count; j++) text.Append(j == 0 ? "" : "; ").Append(items[j]);
+                return text.ToString();
+            }
+            // Otherwise an item is kept only with room after it for counting the ones that will not fit.
             var separator = i == 0 ? "" : "; ";
-            var remaining = items.Count - i - 1;
-            var moreSuffix = remaining > 0 ? MoreText(remaining) : "";
-            if (text.Length + separator.Length + items[i].Length + moreSuffix.Length <= MaxLength)
+            if (text.Length + separator.Length + items[i].Length + MoreText(items.Count - i - 1).Length <= MaxLength)
             {
                 text.Append(separator).Append(items[i]);
                 continue;
-            }
-            if (text.Length + RestLength(items, i) <= MaxLength)
-            {
-                // Everything left fits whole: no count needed (short last items would otherwise be counted, not shown).
-                for (var j = i; j < items.Count; j++) text.Append(j == 0 ? "" : "; ").Append(items[j]);
-                return text.ToString();
             }
             var cutSuffix = MoreText(items.Count - i);
             // Only the prefix alone can leave no room for the count (each item kept left room for it): cut the

@@ -141,12 +141,20 @@ public class InvokeAndLiveScanTests
     }
 
     [Fact]
-    public async Task Invoke_remediation_exits_1_when_the_function_fails()
+    public async Task Invoke_remediation_exits_1_when_the_function_fails_and_2_when_it_refuses_the_payload()
     {
         await using var server = await FakeAwsServer.StartAsync();
-        var run = await RunAsync(server, """{"SecurityGroupId":"not-a-group"}""", "invoke", "remediation", "-");
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("SecurityGroupId: 'not-a-group' is not a security group id", run.Error);
+        // A payload the function refuses is the user's input error, said before any AWS call.
+        var refused = await RunAsync(server, """{"SecurityGroupId":"not-a-group"}""", "invoke", "remediation", "-");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("error: -: SecurityGroupId: 'not-a-group' is not a security group id", refused.Error);
+        Assert.Empty(server.Calls);
+
+        // A run that fails against AWS is the function's failure: exit 1.
+        server.Faults.Add(FaultRule.Always("ec2", "DescribeSecurityGroups", FaultKind.ServerError));
+        var failed = await RunAsync(server, """{"SecurityGroupId":"sg-0123456789abcdef0","Mode":"DryRun"}""", "invoke", "remediation", "-");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("error: the remediation failed:", failed.Error);
     }
 
     /// <summary>A new user's first minute: each mistake is one clear line and exit 2, never a stack trace.</summary>

@@ -45,6 +45,16 @@ public class AnnotationTests
     }
 
     [Fact]
+    public void Items_that_fit_to_the_last_character_are_all_shown()
+    {
+        var prefix = new string('p', 246);
+        // 246 + "abcd; efgh" (10) = 256 exactly: shown whole, no count.
+        Assert.Equal(prefix + "abcd; efgh", Annotation.Compose(prefix, ["abcd", "efgh"]));
+        // One character more, and neither item has room beside a count: both are counted.
+        Assert.Equal(prefix + " (+2 more)", Annotation.Compose(prefix, ["abcd", "efghi"]));
+    }
+
+    [Fact]
     public void Short_last_items_that_fit_whole_are_shown_not_counted()
     {
         var prefix = new string('p', 248);
