@@ -17,10 +17,17 @@ public static class CliAws
         if (profile is not null)
         {
             var chain = new CredentialProfileStoreChain();
-            if (!chain.TryGetAWSCredentials(profile, out credentials))
+            bool known;
+            try
             {
-                throw new CliUsageException($"--profile: no profile '{profile}' with credentials in the shared AWS config files");
+                known = chain.TryGetAWSCredentials(profile, out credentials);
             }
+            catch (Exception e) when (e is not (CliUsageException or OperationCanceledException or OutOfMemoryException))
+            {
+                // Some profiles obtain credentials as they are read (a credential_process runs here).
+                throw CannotObtain(profile, e);
+            }
+            if (!known) throw new CliUsageException($"--profile: no profile '{profile}' with credentials in the shared AWS config files");
             if (region is null && chain.TryGetProfile(profile, out var found) && found.Region is { } profileRegion) region = profileRegion.SystemName;
         }
         var options = new AwsClientOptions { Region = region, Credentials = credentials };
@@ -38,15 +45,32 @@ public static class CliAws
             throw new CliUsageException($"'{(resolved.Length > 40 ? resolved[..40] + "…" : resolved)}' is not an AWS Region name (like us-east-1)");
         }
         // Found now, once: without credentials the first AWS call would fail deep inside the SDK.
+        AWSCredentials resolvedCredentials;
         try
         {
-            return options with { Region = resolved, Credentials = options.ResolveCredentials() };
+            resolvedCredentials = options.ResolveCredentials();
         }
         catch (AmazonClientException)
         {
             throw new CliUsageException("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile");
         }
+        // And obtained now: an IAM Identity Center session that expired, a role that cannot be assumed or a
+        // credential_process that fails is said in one line here, not as the first call's failure.
+        try
+        {
+            resolvedCredentials.GetCredentials();
+        }
+        catch (Exception e) when (e is not (CliUsageException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw CannotObtain(profile ?? Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default", e);
+        }
+        return options with { Region = resolved, Credentials = resolvedCredentials };
     }
+
+    private static CliUsageException CannotObtain(string profile, Exception e) =>
+        new($"the AWS credentials of profile '{profile}' could not be obtained: {e.Message.ReplaceLineEndings(" ").Trim()} " +
+            $"(an IAM Identity Center profile: run 'aws sso login --profile {profile}'; a role: check that it may be assumed; " +
+            "a credential_process: run it yourself)");
 }
 
 /// <summary>A usage problem the command reports and exits 2 for.</summary>

@@ -119,6 +119,11 @@ public sealed class FakeAwsServer : IAsyncDisposable
             await ServeContainerCredentialsAsync(context).ConfigureAwait(false);
             return;
         }
+        if (request.Method == "GET" && request.Path.StartsWithSegments("/federation/credentials", StringComparison.Ordinal))
+        {
+            await ServeSsoRoleCredentialsAsync(context).ConfigureAwait(false);
+            return;
+        }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
         var body = buffer.ToArray();
@@ -202,6 +207,44 @@ public sealed class FakeAwsServer : IAsyncDisposable
             ["SecretAccessKey"] = issued.SecretKey,
             ["Token"] = issued.SessionToken,
             ["Expiration"] = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        }.ToJsonString()).ConfigureAwait(false);
+    }
+
+    /// <summary>The IAM Identity Center access token the SSO portal accepts (what `aws sso login` caches).</summary>
+    public string SsoAccessToken { get; set; } = "sso-access-token";
+
+    /// <summary>The GetRoleCredentials calls the SSO portal answered: (account, role).</summary>
+    public IReadOnlyList<(string AccountId, string RoleName)> SsoRoleCredentialRequests => [.. ssoRequests];
+
+    private readonly ConcurrentQueue<(string AccountId, string RoleName)> ssoRequests = new();
+
+    /// <summary>
+    /// The SSO portal's GetRoleCredentials (<c>GET /federation/credentials?role_name&amp;account_id</c>, the bearer token
+    /// in <c>x-amz-sso_bearer_token</c>, unsigned): temporary credentials for that account, which the server accepts.
+    /// </summary>
+    private async Task ServeSsoRoleCredentialsAsync(HttpContext context)
+    {
+        var account = context.Request.Query["account_id"].ToString();
+        var role = context.Request.Query["role_name"].ToString();
+        if (context.Request.Headers["x-amz-sso_bearer_token"].ToString() != SsoAccessToken)
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers["x-amzn-ErrorType"] = "UnauthorizedException";
+            await context.Response.WriteAsync("{\"message\":\"Session token not found or invalid\"}").ConfigureAwait(false);
+            return;
+        }
+        ssoRequests.Enqueue((account, role));
+        var issued = Credentials.Issue(account, $"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{role}");
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["roleCredentials"] = new JsonObject
+            {
+                ["accessKeyId"] = issued.AccessKey,
+                ["secretAccessKey"] = issued.SecretKey,
+                ["sessionToken"] = issued.SessionToken,
+                ["expiration"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
+            },
         }.ToJsonString()).ConfigureAwait(false);
     }
 

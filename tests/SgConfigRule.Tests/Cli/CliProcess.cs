@@ -12,7 +12,11 @@ internal static class CliProcess
 {
     public sealed record Outcome(int ExitCode, string Out, string Error);
 
-    public static async Task<Outcome> RunAsync(FakeAwsServer? server, string? standardInput, params string[] args)
+    public static Task<Outcome> RunAsync(FakeAwsServer? server, string? standardInput, params string[] args) =>
+        RunAsync(server, standardInput, new Dictionary<string, string?>(), args);
+
+    /// <summary>As above, with <paramref name="environment"/> set over the loopback one (a null value removes a variable).</summary>
+    public static async Task<Outcome> RunAsync(FakeAwsServer? server, string? standardInput, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sg-config-rule.dll");
         var start = new ProcessStartInfo("dotnet", [dll, .. args])
@@ -22,6 +26,11 @@ internal static class CliProcess
             RedirectStandardInput = true,
         };
         FakeAwsEnvironment.Apply(start.Environment, server);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput);
         process.StandardInput.Close();
