@@ -11,12 +11,15 @@ namespace SgConfigRule.Cli.Output;
 /// </summary>
 public sealed class TableReportWriter(TextWriter output, bool useColour) : IReportWriter
 {
+    /// <summary>What every format says when no input was given and the bundled sample was scanned.</summary>
+    public const string BundledSampleNote = "Input: the bundled sample account (give files, a folder or '-' to scan your own)";
+
     private const int VerdictWidth = 15;
     private const int IdWidth = 22;
 
     public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample)
     {
-        if (bundledSample) output.WriteLine("Input: the bundled sample account (give files, a folder or '-' to scan your own)");
+        if (bundledSample) output.WriteLine(BundledSampleNote);
         var settings = string.Join("  ", parameters.ToInputParameters().Select(p => $"{p.Key}={Quote(p.Value)}"));
         output.WriteLine(Dim($"Policy: {settings}"));
         output.WriteLine(Dim($"Evaluated at {Timestamps.Format(evaluatedAt)}"));

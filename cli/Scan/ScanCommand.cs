@@ -29,10 +29,19 @@ public static class ScanCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "table for people, json for tools.",
+            Description = "table for people, json for tools, csv for spreadsheets (one row per finding).",
             DefaultValueFactory = _ => "table",
         };
-        format.AcceptOnlyFromAmong("table", "json");
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var all = new Option<bool>("--all")
+        {
+            Description = "With --format csv: a row for every group, also those without findings.",
+        };
+        var outputFile = new Option<string?>("--output")
+        {
+            Description = "Write the report to FILE instead of standard output (errors stay on standard error).",
+            HelpName = "FILE",
+        };
         var softFail = new Option<bool>("--soft-fail")
         {
             Description = "Exit 0 even when a group is NON_COMPLIANT (input errors still exit 2).",
@@ -47,38 +56,66 @@ public static class ScanCommand
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
         {
-            inputs, parameters, at, format, softFail, live, region, profile,
+            inputs, parameters, at, format, all, outputFile, softFail, live, region, profile,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = BuildOptions(result.GetValue(inputs) ?? [], result.GetValue(parameters), result.GetValue(at),
                 result.GetValue(format)!, result.GetValue(softFail), terminal);
             if (options is null) return ExitCodes.InputError;
-            var isLive = result.GetValue(live);
-            if (!isLive)
+            if (result.GetValue(all) && options.Format != OutputFormat.Csv)
             {
-                if (result.GetValue(region) is not null || result.GetValue(profile) is not null)
-                {
-                    terminal.Error.WriteLine("error: --region and --profile go with --live");
-                    return ExitCodes.InputError;
-                }
-                return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, terminal.OpenStandardInput, terminal.StandardInputHasData), terminal, cancellationToken).ConfigureAwait(false);
+                terminal.Error.WriteLine("error: --all goes with --format csv (the table and JSON list every group already)");
+                return ExitCodes.InputError;
             }
-            if (options.Inputs.Count > 0)
+            options = options with { AllGroups = result.GetValue(all) };
+            var isLive = result.GetValue(live);
+            var liveRegion = result.GetValue(region);
+            var liveProfile = result.GetValue(profile);
+            if (!isLive && (liveRegion is not null || liveProfile is not null))
+            {
+                terminal.Error.WriteLine("error: --region and --profile go with --live");
+                return ExitCodes.InputError;
+            }
+            if (isLive && options.Inputs.Count > 0)
             {
                 terminal.Error.WriteLine("error: --live reads the account; give no INPUT files with it");
                 return ExitCodes.InputError;
             }
+            if (result.GetValue(outputFile) is not { } path) return await RunAsync(terminal).ConfigureAwait(false);
+            // The report goes to the file; errors and notes stay on the terminal's standard error.
+            StreamWriter file;
             try
             {
-                var aws = CliAws.Options(result.GetValue(region), result.GetValue(profile));
-                using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
-                return await ScanRunner.RunAsync(options, new LiveScanSource(ec2, aws.ResolveRegion(), terminal.Error), terminal, cancellationToken).ConfigureAwait(false);
+                file = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             }
-            catch (CliUsageException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                terminal.Error.WriteLine($"error: {e.Message}");
+                terminal.Error.WriteLine($"error: --output: cannot write {path}: {e.Message}");
                 return ExitCodes.InputError;
+            }
+            await using (file.ConfigureAwait(false))
+            {
+                return await RunAsync(terminal with { Out = file, UseColour = false }).ConfigureAwait(false);
+            }
+
+            async Task<int> RunAsync(Terminal to)
+            {
+                if (!isLive)
+                {
+                    return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, to.OpenStandardInput, to.StandardInputHasData), to, cancellationToken).ConfigureAwait(false);
+                }
+                try
+                {
+                    var aws = CliAws.Options(liveRegion, liveProfile);
+                    using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
+                    return await ScanRunner.RunAsync(options, new LiveScanSource(ec2, aws.ResolveRegion(), to.Error), to, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CliUsageException e)
+                {
+                    to.Error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.InputError;
+                }
             }
         });
         return command;
@@ -111,7 +148,7 @@ public static class ScanCommand
             return null;
         }
         return new ScanOptions(inputs, parameters, evaluatedAt,
-            format == "json" ? OutputFormat.Json : OutputFormat.Table, softFail);
+            format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, _ => OutputFormat.Table }, softFail);
     }
 
     private static PolicyParameters ReadParameters(string? text)
@@ -129,6 +166,7 @@ public enum OutputFormat
 {
     Table,
     Json,
+    Csv,
 }
 
 public sealed record ScanOptions(
@@ -136,4 +174,8 @@ public sealed record ScanOptions(
     PolicyParameters Parameters,
     DateTimeOffset EvaluatedAt,
     OutputFormat Format,
-    bool SoftFail);
+    bool SoftFail)
+{
+    /// <summary>CSV: a row for every group, not only for findings.</summary>
+    public bool AllGroups { get; init; }
+}

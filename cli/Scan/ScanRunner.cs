@@ -14,9 +14,12 @@ public static class ScanRunner
 {
     public static async Task<int> RunAsync(ScanOptions options, IScanSource source, Terminal terminal, CancellationToken cancellationToken)
     {
-        IReportWriter report = options.Format == OutputFormat.Json
-            ? new JsonReportWriter(terminal.Out)
-            : new TableReportWriter(terminal.Out, terminal.UseColour);
+        IReportWriter report = options.Format switch
+        {
+            OutputFormat.Json => new JsonReportWriter(terminal.Out),
+            OutputFormat.Csv => new CsvReportWriter(terminal.Out, options.AllGroups, terminal.Error),
+            _ => new TableReportWriter(terminal.Out, terminal.UseColour),
+        };
         var summary = new ScanSummary();
         report.Begin(options.Parameters, options.EvaluatedAt, source.IsBundledSample);
         string? aborted = null;
