@@ -30,7 +30,7 @@ public sealed class CsvReportWriter(TextWriter output, bool allGroups, TextWrite
         output.Write(string.Join(',', Columns) + "\r\n");
     }
 
-    public void Write(ResourceItem item, Evaluation evaluation)
+    public void Write(ResourceItem item, Evaluation evaluation, string source)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(evaluation);

@@ -9,7 +9,8 @@ namespace SgConfigRule.Cli.Output;
 public interface IReportWriter
 {
     void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample);
-    void Write(ResourceItem item, Evaluation evaluation);
+    /// <summary>A resource's verdict; <paramref name="source"/> is where it was read (a file as given, '-', the bundled sample, a live Region).</summary>
+    void Write(ResourceItem item, Evaluation evaluation, string source);
 
     /// <summary>A resource that could not be read (also said on standard error): where, and why.</summary>
     void InputError(string input, string jsonPath, string problem);

@@ -42,7 +42,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json.WriteStartArray("results");
     }
 
-    public void Write(ResourceItem item, Evaluation evaluation)
+    public void Write(ResourceItem item, Evaluation evaluation, string source)
     {
         json.WriteStartObject();
         json.WriteString("resourceId", item.ResourceId);

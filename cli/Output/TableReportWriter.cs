@@ -29,7 +29,7 @@ public sealed class TableReportWriter(TextWriter output, bool useColour) : IRepo
     /// <summary>Said on standard error already, with the source and the path.</summary>
     public void InputError(string input, string jsonPath, string problem) { }
 
-    public void Write(ResourceItem item, Evaluation evaluation)
+    public void Write(ResourceItem item, Evaluation evaluation, string source)
     {
         var verdict = evaluation.Compliance.ToWire();
         var name = item.ResourceName ?? "";

@@ -29,10 +29,10 @@ public static class ScanCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "table for people, json for tools, csv for spreadsheets (one row per finding).",
+            Description = "table for people, json for tools, csv for spreadsheets (one row per finding), sarif for code-scanning dashboards.",
             DefaultValueFactory = _ => "table",
         };
-        format.AcceptOnlyFromAmong("table", "json", "csv");
+        format.AcceptOnlyFromAmong("table", "json", "csv", "sarif");
         var all = new Option<bool>("--all")
         {
             Description = "With --format csv: a row for every group, also those without findings.",
@@ -148,7 +148,7 @@ public static class ScanCommand
             return null;
         }
         return new ScanOptions(inputs, parameters, evaluatedAt,
-            format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, _ => OutputFormat.Table }, softFail);
+            format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, "sarif" => OutputFormat.Sarif, _ => OutputFormat.Table }, softFail);
     }
 
     private static PolicyParameters ReadParameters(string? text)
@@ -167,6 +167,7 @@ public enum OutputFormat
     Table,
     Json,
     Csv,
+    Sarif,
 }
 
 public sealed record ScanOptions(

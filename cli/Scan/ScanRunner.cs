@@ -18,6 +18,7 @@ public static class ScanRunner
         {
             OutputFormat.Json => new JsonReportWriter(terminal.Out),
             OutputFormat.Csv => new CsvReportWriter(terminal.Out, options.AllGroups, terminal.Error),
+            OutputFormat.Sarif => new SarifReportWriter(terminal.Out),
             _ => new TableReportWriter(terminal.Out, terminal.UseColour),
         };
         var summary = new ScanSummary();
@@ -39,7 +40,7 @@ public static class ScanRunner
                 var item = input.Outcome.Item!;
                 var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt, input.PrefixLists);
                 summary.Count(evaluation);
-                report.Write(item, evaluation);
+                report.Write(item, evaluation, input.Source);
                 allocationBound.Check();
             }
         }
