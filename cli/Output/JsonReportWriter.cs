@@ -47,8 +47,11 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json.WriteStartObject();
         json.WriteString("resourceId", item.ResourceId);
         json.WriteString("resourceName", item.ResourceName);
+        json.WriteString("accountId", item.Context.AccountId);
+        json.WriteString("region", item.Context.Region);
         json.WriteString("compliance", evaluation.Compliance.ToWire());
         json.WriteString("annotation", evaluation.Annotation);
+        WriteExemption(evaluation.Exemption);
         json.WriteStartArray("findings");
         foreach (var finding in evaluation.Findings)
         {
@@ -61,11 +64,37 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
             json.WriteString("source", rule.Source.Display);
             json.WriteString("sourceType", rule.Source.SourceType);
             json.WriteString("reason", finding.ReasonCode);
+            json.WriteString("description", rule.Description);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();
         if (json.BytesPending + buffer.WrittenCount >= FlushThreshold) Flush();
+    }
+
+    /// <summary>The exemption tag as the policy read it: null without a tag; else its status, date and reason.</summary>
+    private void WriteExemption(ExemptionStatus exemption)
+    {
+        var (status, until, reason) = exemption switch
+        {
+            ActiveExemption active => ("active", (DateOnly?)active.Until, active.Reason),
+            ExpiredExemption expired => ("expired", expired.Until, expired.Reason),
+            RefusedExemption refused => ("refused", refused.Until, refused.Reason),
+            _ when exemption.Note is not null => ("malformed", (DateOnly?)null, (string?)null),
+            _ => (null, null, null),
+        };
+        if (status is null)
+        {
+            json.WriteNull("exemption");
+            return;
+        }
+        json.WriteStartObject("exemption");
+        json.WriteString("status", status);
+        if (until is { } date) json.WriteString("until", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        else json.WriteNull("until");
+        json.WriteString("reason", reason);
+        json.WriteString("note", exemption.Note);
+        json.WriteEndObject();
     }
 
     public void InputError(string input, string jsonPath, string problem)

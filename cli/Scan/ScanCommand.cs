@@ -37,6 +37,10 @@ public static class ScanCommand
         {
             Description = "With --format csv: a row for every group, also those without findings.",
         };
+        var onlyNonCompliant = new Option<bool>("--only-non-compliant")
+        {
+            Description = "Report only NON_COMPLIANT groups (the summary still counts every group).",
+        };
         var outputFile = new Option<string?>("--output")
         {
             Description = "Write the report to FILE instead of standard output (errors stay on standard error).",
@@ -56,7 +60,7 @@ public static class ScanCommand
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
         {
-            inputs, parameters, at, format, all, outputFile, softFail, live, region, profile,
+            inputs, parameters, at, format, all, onlyNonCompliant, outputFile, softFail, live, region, profile,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -68,7 +72,12 @@ public static class ScanCommand
                 terminal.Error.WriteLine("error: --all goes with --format csv (the table and JSON list every group already)");
                 return ExitCodes.InputError;
             }
-            options = options with { AllGroups = result.GetValue(all) };
+            if (result.GetValue(all) && result.GetValue(onlyNonCompliant))
+            {
+                terminal.Error.WriteLine("error: --all and --only-non-compliant ask for opposite things; give one");
+                return ExitCodes.InputError;
+            }
+            options = options with { AllGroups = result.GetValue(all), OnlyNonCompliant = result.GetValue(onlyNonCompliant) };
             var isLive = result.GetValue(live);
             var liveRegion = result.GetValue(region);
             var liveProfile = result.GetValue(profile);
@@ -179,4 +188,7 @@ public sealed record ScanOptions(
 {
     /// <summary>CSV: a row for every group, not only for findings.</summary>
     public bool AllGroups { get; init; }
+
+    /// <summary>Report NON_COMPLIANT groups only; the summary and the exit code still count every group.</summary>
+    public bool OnlyNonCompliant { get; init; }
 }

@@ -40,7 +40,7 @@ public static class ScanRunner
                 var item = input.Outcome.Item!;
                 var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt, input.PrefixLists);
                 summary.Count(evaluation);
-                report.Write(item, evaluation, input.Source);
+                if (!options.OnlyNonCompliant || evaluation.Compliance == Compliance.NonCompliant) report.Write(item, evaluation, input.Source);
                 allocationBound.Check();
             }
         }

@@ -70,8 +70,9 @@ public class ScanCommandTests
         var web = results.Single(r => r.GetProperty("resourceId").GetString() == "sg-0f3c6a1e2b4d58a90");
         Assert.Equal("NON_COMPLIANT", web.GetProperty("compliance").GetString());
         var finding = Assert.Single(web.GetProperty("findings").EnumerateArray());
-        Assert.Equal("""{"ruleId":null,"protocol":"tcp","fromPort":22,"toPort":22,"source":"203.0.113.7/32","sourceType":"ipv4","reason":"blockedPort"}""",
+        Assert.Equal("""{"ruleId":null,"protocol":"tcp","fromPort":22,"toPort":22,"source":"203.0.113.7/32","sourceType":"ipv4","reason":"blockedPort","description":"SSH from my laptop"}""",
             finding.GetRawText());
+        Assert.Equal(["resourceId", "resourceName", "accountId", "region", "compliance", "annotation", "exemption", "findings"], web.EnumerateObject().Select(p => p.Name));
         var summary = root.GetProperty("summary");
         Assert.Equal(results.Count(r => r.GetProperty("compliance").GetString() == "NON_COMPLIANT"), summary.GetProperty("NON_COMPLIANT").GetInt32());
         Assert.Equal(results.Count(r => r.GetProperty("compliance").GetString() == "COMPLIANT"), summary.GetProperty("COMPLIANT").GetInt32());
