@@ -55,7 +55,10 @@ public static class ScanCommand
             Description = "Read the security groups of an AWS account instead of files (read-only: DescribeSecurityGroups, " +
                           "DescribeSecurityGroupRules, DescribeManagedPrefixLists, GetManagedPrefixListEntries).",
         };
-        var region = new Option<string?>("--region") { Description = "With --live: the region (default: AWS_REGION or the profile's)." };
+        var region = new Option<string?>("--region")
+        {
+            Description = "With --live: the Region, or several separated by commas (us-east-1,eu-west-1); default: AWS_REGION or the profile's.",
+        };
         var profile = new Option<string?>("--profile") { Description = "With --live: a named profile from the shared AWS config files." };
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
@@ -114,16 +117,29 @@ public static class ScanCommand
                 {
                     return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, to.OpenStandardInput, to.StandardInputHasData), to, cancellationToken).ConfigureAwait(false);
                 }
+                var clients = new List<Amazon.EC2.IAmazonEC2>();
                 try
                 {
-                    var aws = CliAws.Options(liveRegion, liveProfile);
-                    using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
-                    return await ScanRunner.RunAsync(options, new LiveScanSource(ec2, aws.ResolveRegion(), to.Error), to, cancellationToken).ConfigureAwait(false);
+                    // Signed in once (the first Region checks credentials); every Region is checked by name before any call.
+                    var regions = LiveRegions(liveRegion);
+                    var aws = CliAws.Options(regions[0], liveProfile);
+                    var sources = new List<IScanSource>();
+                    foreach (var name in regions.Count == 1 ? [aws.ResolveRegion()] : regions.OfType<string>())
+                    {
+                        var client = SgConfigRule.Aws.AwsClients.Ec2(aws with { Region = name });
+                        clients.Add(client);
+                        sources.Add(new LiveScanSource(client, name, to.Error));
+                    }
+                    return await ScanRunner.RunAsync(options, sources.Count == 1 ? sources[0] : new CombinedScanSource(sources), to, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CliUsageException e)
                 {
                     to.Error.WriteLine($"error: {e.Message}");
                     return ExitCodes.InputError;
+                }
+                finally
+                {
+                    foreach (var client in clients) client.Dispose();
                 }
             }
         });
@@ -158,6 +174,22 @@ public static class ScanCommand
         }
         return new ScanOptions(inputs, parameters, evaluatedAt,
             format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, "sarif" => OutputFormat.Sarif, _ => OutputFormat.Table }, softFail);
+    }
+
+    /// <summary>The Regions of --region: one (null: the default chain's), or several, each a valid name, each once.</summary>
+    internal static IReadOnlyList<string?> LiveRegions(string? text)
+    {
+        if (text is null) return [null];
+        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0) throw new CliUsageException("--region: no Region named");
+        foreach (var name in names)
+        {
+            if (!SgConfigRule.Aws.Protocol.RegionName.IsValid(name))
+            {
+                throw new CliUsageException($"'{(name.Length > 40 ? name[..40] + "…" : name)}' is not an AWS Region name (like us-east-1)");
+            }
+        }
+        return names;
     }
 
     private static PolicyParameters ReadParameters(string? text)

@@ -81,3 +81,18 @@ public sealed class LiveScanSource(IAmazonEC2 ec2, string region, TextWriter war
         }
     }
 }
+
+/// <summary>
+/// Several sources read one after another, in the order given (several Regions of a live account). Each resource
+/// keeps its own source, so every result names its Region.
+/// </summary>
+public sealed class CombinedScanSource(IReadOnlyList<IScanSource> sources) : IScanSource
+{
+    public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var source in sources)
+        {
+            await foreach (var input in source.ReadAsync(parameters, cancellationToken).ConfigureAwait(false)) yield return input;
+        }
+    }
+}
