@@ -51,6 +51,28 @@ public sealed class ReportFieldsTests
         Assert.Null(malformed["until"]);
     }
 
+    /// <summary>
+    /// An organization's groups, as `aws configservice select-aggregate-resource-config` prints them (the README's
+    /// command): every row names its account and Region, and the tags selected carry the exemption.
+    /// </summary>
+    [Fact]
+    public void An_aggregators_select_output_names_each_groups_account_and_Region()
+    {
+        static string Row(string account, string region, string id, string tags, string permissions) =>
+            System.Text.Json.JsonSerializer.Serialize(
+                "{\"accountId\":\"" + account + "\",\"awsRegion\":\"" + region + "\",\"resourceId\":\"" + id +
+                "\",\"resourceType\":\"AWS::EC2::SecurityGroup\",\"tags\":" + tags +
+                ",\"configuration\":{\"groupId\":\"" + id + "\",\"groupName\":\"g\",\"ipPermissions\":" + permissions + "}}");
+        const string ssh = """[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":["0.0.0.0/0"],"ipv4Ranges":[{"cidrIp":"0.0.0.0/0"}]}]""";
+        const string exempt = """[{"key":"sg-config-rule:exempt","value":"2099-01-01 vendor"}]""";
+        var input = CliRunner.WriteTemp("{\"Results\": [" + Row("111122223333", "eu-west-1", "sg-0123456789abcdef0", "[]", ssh) + ", " +
+            Row("444455556666", "us-east-1", "sg-0fedcba9876543210", exempt, ssh) + "]}");
+        var results = Report(input, "--at", "2026-12-05")["results"]!.AsArray();
+        Assert.Equal([("111122223333", "eu-west-1", "NON_COMPLIANT"), ("444455556666", "us-east-1", "COMPLIANT")],
+            results.Select(r => (r!["accountId"]!.GetValue<string>(), r["region"]!.GetValue<string>(), r["compliance"]!.GetValue<string>())));
+        Assert.Equal("active", results[1]!["exemption"]!["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public void Only_non_compliant_reports_those_and_still_counts_every_group()
     {
