@@ -8,13 +8,33 @@ namespace SgConfigRule.Cli;
 /// </summary>
 public sealed record Terminal(TextWriter Out, TextWriter Error, bool UseColour, Func<Stream> OpenStandardInput, bool StandardInputHasData = false)
 {
+    /// <summary>The columns the table may use: <c>COLUMNS</c> when set, else the terminal's width; null (no wrapping) when output is redirected.</summary>
+    public int? Width { get; init; }
+
     public static Terminal System() =>
         new(StandardOutput(), Console.Error,
             UseColour: !Console.IsOutputRedirected
                        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
                        && Environment.GetEnvironmentVariable("TERM") != "dumb",
             OpenStandardInput: Console.OpenStandardInput,
-            StandardInputHasData: StandardInputCarriesData());
+            StandardInputHasData: StandardInputCarriesData())
+        {
+            Width = OutputWidth(),
+        };
+
+    private static int? OutputWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0) return columns;
+        if (Console.IsOutputRedirected) return null;
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// A pipe, a socket or a regular file on standard input: what <c>aws … | sg-config-rule scan</c> gives. A terminal

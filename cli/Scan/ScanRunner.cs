@@ -19,7 +19,7 @@ public static class ScanRunner
             OutputFormat.Json => new JsonReportWriter(terminal.Out),
             OutputFormat.Csv => new CsvReportWriter(terminal.Out, options.AllGroups, terminal.Error),
             OutputFormat.Sarif => new SarifReportWriter(terminal.Out),
-            _ => new TableReportWriter(terminal.Out, terminal.UseColour),
+            _ => new TableReportWriter(terminal.Out, terminal.UseColour, terminal.Width),
         };
         var summary = new ScanSummary();
         report.Begin(options.Parameters, options.EvaluatedAt, source.IsBundledSample);
