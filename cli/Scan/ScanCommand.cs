@@ -57,7 +57,7 @@ public static class ScanCommand
         };
         var region = new Option<string?>("--region")
         {
-            Description = "With --live: the Region, or several separated by commas (us-east-1,eu-west-1); default: AWS_REGION or the profile's.",
+            Description = "With --live: the Region, several separated by commas (us-east-1,eu-west-1), or 'all' (every Region enabled for the account); default: AWS_REGION or the profile's.",
         };
         var profile = new Option<string?>("--profile") { Description = "With --live: a named profile from the shared AWS config files." };
 
@@ -122,9 +122,12 @@ public static class ScanCommand
                 {
                     // Signed in once (the first Region checks credentials); every Region is checked by name before any call.
                     var regions = LiveRegions(liveRegion);
-                    var aws = CliAws.Options(regions[0], liveProfile);
+                    var all = regions is [AllRegions];
+                    var aws = CliAws.Options(all ? null : regions[0], liveProfile);
+                    if (all) regions = await EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
                     var sources = new List<IScanSource>();
-                    foreach (var name in regions.Count == 1 ? [aws.ResolveRegion()] : regions.OfType<string>())
+                    List<string> names = all || regions.Count > 1 ? [.. regions.OfType<string>()] : [aws.ResolveRegion()];
+                    foreach (var name in names)
                     {
                         var client = SgConfigRule.Aws.AwsClients.Ec2(aws with { Region = name });
                         clients.Add(client);
@@ -176,10 +179,30 @@ public static class ScanCommand
             format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, "sarif" => OutputFormat.Sarif, _ => OutputFormat.Table }, softFail);
     }
 
-    /// <summary>The Regions of --region: one (null: the default chain's), or several, each a valid name, each once.</summary>
+    /// <summary>--region all: every Region enabled for the account, as EC2's DescribeRegions names them.</summary>
+    internal const string AllRegions = "all";
+
+    private static async Task<IReadOnlyList<string?>> EnabledRegionsAsync(SgConfigRule.Aws.Protocol.AwsClientOptions aws, CancellationToken cancellationToken)
+    {
+        using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
+        Amazon.EC2.Model.DescribeRegionsResponse answer;
+        try
+        {
+            answer = await ec2.DescribeRegionsAsync(new Amazon.EC2.Model.DescribeRegionsRequest { AllRegions = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            throw new CliUsageException($"--region all: EC2 DescribeRegions failed ({e.ErrorCode}): {e.Message}; name the Regions instead");
+        }
+        var names = (answer.Regions ?? []).Select(r => r.RegionName).Where(SgConfigRule.Aws.Protocol.RegionName.IsValid).Order(StringComparer.Ordinal).ToList();
+        return names.Count > 0 ? names : throw new CliUsageException("--region all: DescribeRegions named no enabled Region");
+    }
+
+    /// <summary>The Regions of --region: one (null: the default chain's), several, each a valid name, each once — or all.</summary>
     internal static IReadOnlyList<string?> LiveRegions(string? text)
     {
         if (text is null) return [null];
+        if (text.Trim() == AllRegions) return [AllRegions];
         var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (names.Count == 0) throw new CliUsageException("--region: no Region named");
         foreach (var name in names)

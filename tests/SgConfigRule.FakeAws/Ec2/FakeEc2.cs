@@ -247,6 +247,7 @@ public sealed class FakeEc2(string region = FakeEc2.DefaultRegion, long firstRul
                 "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(q),
                 "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(q),
                 "CreateTags" => CreateTags(q),
+                "DescribeRegions" => DescribeRegions(),
                 _ => Ec2Error(400, "InvalidAction", $"The action {q.Action} is not valid for this web service."),
             };
         }
@@ -524,6 +525,15 @@ public sealed class FakeEc2(string region = FakeEc2.DefaultRegion, long firstRul
             Element("cidrIpv4", r.Source.CidrIpv4) + Element("cidrIpv6", r.Source.CidrIpv6) + Element("prefixListId", r.Source.PrefixListId) +
             Element("referencedGroupId", r.Source.GroupId) + Element("description", r.Description)));
         return Xml($"<RevokeSecurityGroupIngressResponse xmlns=\"{Namespace}\">{RequestId()}<return>true</return>{unknownXml}{revokedXml}</RevokeSecurityGroupIngressResponse>");
+    }
+
+    /// <summary>The Regions DescribeRegions names as enabled for the account (what `--region all` reads).</summary>
+    public List<string> EnabledRegions { get; } = [DefaultRegion];
+
+    private Reply DescribeRegions()
+    {
+        var items = EnabledRegions.Select(r => Element("regionName", r) + Element("regionEndpoint", $"ec2.{r}.amazonaws.com") + Element("optInStatus", "opt-in-not-required"));
+        return Xml($"<DescribeRegionsResponse xmlns=\"{Namespace}\">{RequestId()}{Set("regionInfo", items)}</DescribeRegionsResponse>");
     }
 
     private Reply DescribeManagedPrefixLists(QueryParameters q)

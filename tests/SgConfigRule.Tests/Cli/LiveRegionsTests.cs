@@ -27,6 +27,25 @@ public sealed class LiveRegionsTests
     }
 
     [Fact]
+    public async Task All_reads_every_Region_EC2_names_as_enabled()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        server.Ec2.EnabledRegions.Clear();
+        server.Ec2.EnabledRegions.AddRange(["eu-west-1", "ap-southeast-2"]);
+        server.Ec2In("eu-west-1").AddGroup("sg-0000000000000e2b2", "west");
+        server.Ec2In("ap-southeast-2").AddGroup("sg-0000000000000a3c3", "sydney");
+        server.Ec2.AddGroup("sg-0000000000000e1a1", "east, not enabled here");
+
+        var run = await CliProcess.RunAsync(server, null, "scan", "--live", "--region", "all", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var results = JsonNode.Parse(run.Out)!["results"]!.AsArray();
+        Assert.Equal([("sg-0000000000000a3c3", "ap-southeast-2"), ("sg-0000000000000e2b2", "eu-west-1")],
+            results.Select(r => (r!["resourceId"]!.GetValue<string>(), r["region"]!.GetValue<string>())));
+        Assert.Equal(1, server.CountCalls("ec2", "DescribeRegions"));
+    }
+
+    [Fact]
     public async Task A_bad_Region_name_among_several_stops_before_any_call()
     {
         await using var server = await FakeAwsServer.StartAsync();
