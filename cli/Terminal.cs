@@ -11,6 +11,12 @@ public sealed record Terminal(TextWriter Out, TextWriter Error, bool UseColour, 
     /// <summary>The columns the table may use: <c>COLUMNS</c> when set, else the terminal's width; null (no wrapping) when output is redirected.</summary>
     public int? Width { get; init; }
 
+    /// <summary>Whether standard error is a terminal a person watches (progress goes there; never into a log file or a pipe).</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>Whether the report itself goes to that terminal (then it is the progress, and no progress line is drawn over it).</summary>
+    public bool OutputIsTerminal { get; init; }
+
     public static Terminal System() =>
         new(StandardOutput(), Console.Error,
             UseColour: !Console.IsOutputRedirected
@@ -20,6 +26,8 @@ public sealed record Terminal(TextWriter Out, TextWriter Error, bool UseColour, 
             StandardInputHasData: StandardInputCarriesData())
         {
             Width = OutputWidth(),
+            ErrorIsTerminal = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb",
+            OutputIsTerminal = !Console.IsOutputRedirected,
         };
 
     private static int? OutputWidth()

@@ -41,6 +41,10 @@ public static class ScanCommand
         {
             Description = "Report only NON_COMPLIANT groups (the summary still counts every group).",
         };
+        var quiet = new Option<bool>("--quiet", "-q")
+        {
+            Description = "No progress line on standard error (errors are still said).",
+        };
         var outputFile = new Option<string?>("--output")
         {
             Description = "Write the report to FILE instead of standard output (errors stay on standard error).",
@@ -63,7 +67,7 @@ public static class ScanCommand
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
         {
-            inputs, parameters, at, format, all, onlyNonCompliant, outputFile, softFail, live, region, profile,
+            inputs, parameters, at, format, all, onlyNonCompliant, outputFile, quiet, softFail, live, region, profile,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -80,7 +84,7 @@ public static class ScanCommand
                 terminal.Error.WriteLine("error: --all and --only-non-compliant ask for opposite things; give one");
                 return ExitCodes.InputError;
             }
-            options = options with { AllGroups = result.GetValue(all), OnlyNonCompliant = result.GetValue(onlyNonCompliant) };
+            options = options with { AllGroups = result.GetValue(all), OnlyNonCompliant = result.GetValue(onlyNonCompliant), Quiet = result.GetValue(quiet) };
             var isLive = result.GetValue(live);
             var liveRegion = result.GetValue(region);
             var liveProfile = result.GetValue(profile);
@@ -108,7 +112,7 @@ public static class ScanCommand
             }
             await using (file.ConfigureAwait(false))
             {
-                return await RunAsync(terminal with { Out = file, UseColour = false }).ConfigureAwait(false);
+                return await RunAsync(terminal with { Out = file, UseColour = false, OutputIsTerminal = false, Width = null }).ConfigureAwait(false);
             }
 
             async Task<int> RunAsync(Terminal to)
@@ -246,4 +250,7 @@ public sealed record ScanOptions(
 
     /// <summary>Report NON_COMPLIANT groups only; the summary and the exit code still count every group.</summary>
     public bool OnlyNonCompliant { get; init; }
+
+    /// <summary>No progress line on standard error.</summary>
+    public bool Quiet { get; init; }
 }

@@ -25,10 +25,13 @@ public static class ScanRunner
         report.Begin(options.Parameters, options.EvaluatedAt, source.IsBundledSample);
         string? aborted = null;
         var allocationBound = new AllocationBound(AllocationBound.Budget);
+        // A long scan whose report goes to a file or a pipe shows a person that it is alive; a report on the terminal does.
+        var progress = terminal.ErrorIsTerminal && !terminal.OutputIsTerminal && !options.Quiet ? new ScanProgress(terminal.Error) : null;
         try
         {
             await foreach (var input in source.ReadAsync(options.Parameters, cancellationToken).ConfigureAwait(false))
             {
+                progress?.Read(input.Source);
                 if (input.Outcome.Error is { } error)
                 {
                     summary.Errors++;
@@ -48,6 +51,7 @@ public static class ScanRunner
         {
             aborted = e.Message;
         }
+        progress?.Clear();
         report.Finish(summary);
         (report as IDisposable)?.Dispose();
 
@@ -68,6 +72,38 @@ public static class ScanRunner
             return ExitCodes.InputError;
         }
         return summary.NonCompliant > 0 && !options.SoftFail ? ExitCodes.NonCompliant : ExitCodes.Clean;
+    }
+}
+
+/// <summary>
+/// One line on standard error, rewritten in place at most four times a second while a scan reads — how many resources,
+/// how fast, from where — and erased when it ends, so the terminal keeps only the report. Only on a terminal.
+/// </summary>
+public sealed class ScanProgress(TextWriter error)
+{
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan? shown;
+    private int read;
+    private int width;
+
+    public void Read(string source)
+    {
+        read++;
+        if (shown is { } last && clock.Elapsed - last < TimeSpan.FromMilliseconds(250)) return;
+        shown = clock.Elapsed;
+        var rate = clock.Elapsed.TotalSeconds > 0 ? read / clock.Elapsed.TotalSeconds : 0;
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{read:N0} resources read ({rate:N0}/s), now {source}");
+        if (text.Length > 100) text = text[..97] + "...";
+        error.Write("\r" + text.PadRight(width));
+        width = text.Length;
+        error.Flush();
+    }
+
+    public void Clear()
+    {
+        if (width == 0) return;
+        error.Write("\r" + new string(' ', width) + "\r");
+        error.Flush();
     }
 }
 
