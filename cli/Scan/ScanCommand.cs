@@ -127,7 +127,15 @@ public static class ScanCommand
                     // Signed in once (the first Region checks credentials); every Region is checked by name before any call.
                     var regions = LiveRegions(liveRegion);
                     var all = regions is [AllRegions];
-                    var aws = CliAws.Options(all ? null : regions[0], liveProfile);
+                    SgConfigRule.Aws.Protocol.AwsClientOptions aws;
+                    try
+                    {
+                        aws = CliAws.Options(all ? null : regions[0], liveProfile);
+                    }
+                    catch (CliUsageException e) when (all && e.Message.StartsWith("no AWS region", StringComparison.Ordinal))
+                    {
+                        throw new CliUsageException("--region all asks EC2 which Regions are enabled, and needs a Region to ask: set AWS_REGION or the profile's region");
+                    }
                     if (all) regions = await EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
                     var sources = new List<IScanSource>();
                     List<string> names = all || regions.Count > 1 ? [.. regions.OfType<string>()] : [aws.ResolveRegion()];

@@ -46,6 +46,14 @@ public sealed class LiveRegionsTests
     }
 
     [Fact]
+    public async Task All_without_a_Region_to_ask_says_so()
+    {
+        var run = await CliProcess.RunAsync(null, null, "scan", "--live", "--region", "all");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: --region all asks EC2 which Regions are enabled, and needs a Region to ask: set AWS_REGION or the profile's region", run.Error.Trim());
+    }
+
+    [Fact]
     public async Task A_bad_Region_name_among_several_stops_before_any_call()
     {
         await using var server = await FakeAwsServer.StartAsync();
