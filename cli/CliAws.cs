@@ -11,7 +11,11 @@ namespace SgConfigRule.Cli;
 /// </summary>
 public static class CliAws
 {
-    public static AwsClientOptions Options(string? region, string? profile)
+    /// <summary>What is said when no Region is found.</summary>
+    public const string NoRegion = "no AWS region: pass --region or set AWS_REGION";
+
+    /// <param name="noRegion">What to say when no Region is found (a command that asks for one another way says so).</param>
+    public static AwsClientOptions Options(string? region, string? profile, string noRegion = NoRegion)
     {
         AWSCredentials? credentials = null;
         if (profile is not null)
@@ -38,12 +42,9 @@ public static class CliAws
         }
         catch (InvalidOperationException)
         {
-            throw new CliUsageException("no AWS region: pass --region or set AWS_REGION");
+            throw new CliUsageException(noRegion);
         }
-        if (!RegionName.IsValid(resolved))
-        {
-            throw new CliUsageException($"'{(resolved.Length > 40 ? resolved[..40] + "…" : resolved)}' is not an AWS Region name (like us-east-1)");
-        }
+        CheckRegionName(resolved);
         // Found now, once: without credentials the first AWS call would fail deep inside the SDK.
         AWSCredentials resolvedCredentials;
         try
@@ -66,6 +67,10 @@ public static class CliAws
         }
         return options with { Region = resolved, Credentials = resolvedCredentials };
     }
+
+    /// <summary>A Region name as AWS writes them (<c>us-east-1</c>), or a usage error quoting what was given.</summary>
+    public static string CheckRegionName(string name) =>
+        RegionName.IsValid(name) ? name : throw new CliUsageException($"'{(name.Length > 40 ? name[..40] + "…" : name)}' is not an AWS Region name (like us-east-1)");
 
     private static CliUsageException CannotObtain(string profile, Exception e) =>
         new($"the AWS credentials of profile '{profile}' could not be obtained: {e.Message.ReplaceLineEndings(" ").Trim()} " +

@@ -149,7 +149,7 @@ public static class InvokeCommand
     /// </summary>
     private static void CheckRuleEvent(byte[] eventJson)
     {
-        if (eventJson.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new CliUsageException("the input is empty");
+        RequireContent(eventJson);
         try
         {
             using var document = JsonText.Parse(eventJson, JsonPath.Root);
@@ -174,9 +174,15 @@ public static class InvokeCommand
         }
     }
 
+    /// <summary>An empty file (or a pipe whose writer failed) is said as such, not as what a JSON parser says about it.</summary>
+    private static void RequireContent(byte[] input)
+    {
+        if (input.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new CliUsageException("the input is empty");
+    }
+
     private static void CheckPayload(byte[] payload)
     {
-        if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new CliUsageException("the input is empty");
+        RequireContent(payload);
         try
         {
             using var document = JsonText.Parse(payload, JsonPath.Root);

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using SgConfigRule.Cli.Scan;
 using SgConfigRule.Policy.Evaluation;
@@ -15,15 +13,13 @@ namespace SgConfigRule.Cli.Output;
 /// </summary>
 public sealed class JsonReportWriter : IReportWriter, IDisposable
 {
-    private const int FlushThreshold = 64 * 1024;
-    private readonly TextWriter output;
-    private readonly ArrayBufferWriter<byte> buffer = new(FlushThreshold * 2);
+    private readonly JsonTextOutput text;
     private readonly Utf8JsonWriter json;
 
     public JsonReportWriter(TextWriter output)
     {
-        this.output = output;
-        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false });
+        text = new JsonTextOutput(output, indented: false);
+        json = text.Json;
     }
 
     /// <summary>At most this many input errors are listed; <c>inputErrorCount</c> (the summary's count) has them all.</summary>
@@ -69,7 +65,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         }
         json.WriteEndArray();
         json.WriteEndObject();
-        if (json.BytesPending + buffer.WrittenCount >= FlushThreshold) Flush();
+        text.FlushIfFull();
     }
 
     /// <summary>The exemption tag as the policy read it: null without a tag; else its status, date and reason.</summary>
@@ -123,25 +119,10 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json.WriteNumber("NOT_APPLICABLE", summary.NotApplicable);
         json.WriteEndObject();
         json.WriteEndObject();
-        Flush();
-        output.WriteLine();
-        output.Flush();
+        text.Finish();
     }
 
-    public void Dispose() => json.Dispose();
-
-    /// <summary>Reused for every flush: a string per flush (128 KB, on the large-object heap) cost a tenth of a 100k scan.</summary>
-    private char[] characters = new char[FlushThreshold * 2];
-
-    private void Flush()
-    {
-        json.Flush();
-        var needed = Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
-        if (characters.Length < needed) characters = new char[needed];
-        var count = Encoding.UTF8.GetChars(buffer.WrittenSpan, characters);
-        output.Write(characters, 0, count);
-        buffer.ResetWrittenCount();
-    }
+    public void Dispose() => text.Dispose();
 }
 
 internal static class Timestamps

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,14 +29,13 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             "Allow-list mode (authorizedTcpPorts / authorizedUdpPorts): an ingress rule opens ports that are not authorized to a source in the policy's scope. SgConfigRule's AWS Config rule reports the group NON_COMPLIANT and its remediation, when on, revokes exactly this rule."),
     ];
 
-    private readonly ArrayBufferWriter<byte> buffer = new();
+    private readonly JsonTextOutput text = new(output, indented: true);
     private readonly List<(string Input, string Path, string Problem)> errors = [];
-    private Utf8JsonWriter? json;
 
     public void Begin(PolicyParameters parameters, DateTimeOffset evaluatedAt, bool bundledSample)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+        var json = text.Json;
         json.WriteStartObject();
         json.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         json.WriteString("version", "2.1.0");
@@ -86,7 +84,7 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(evaluation);
-        var writer = json ?? throw new InvalidOperationException("Begin first");
+        var writer = text.Json;
         foreach (var finding in evaluation.Findings)
         {
             var index = Array.FindIndex(Rules, r => r.Reason == finding.Reason);
@@ -138,7 +136,7 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
-        Flush(writer, force: false);
+        text.FlushIfFull();
     }
 
     public void InputError(string input, string jsonPath, string problem) => errors.Add((input, jsonPath, problem));
@@ -146,7 +144,7 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
     public void Finish(ScanSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var writer = json ?? throw new InvalidOperationException("Begin first");
+        var writer = text.Json;
         writer.WriteEndArray();
         writer.WriteStartArray("invocations");
         writer.WriteStartObject();
@@ -168,20 +166,10 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
         writer.WriteEndObject();
         writer.WriteEndArray();
         writer.WriteEndObject();
-        Flush(writer, force: true);
-        output.WriteLine();
-        output.Flush();
+        text.Finish();
     }
 
-    public void Dispose() => json?.Dispose();
-
-    private void Flush(Utf8JsonWriter writer, bool force)
-    {
-        if (!force && writer.BytesPending + buffer.WrittenCount < 64 * 1024) return;
-        writer.Flush();
-        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        buffer.ResetWrittenCount();
-    }
+    public void Dispose() => text.Dispose();
 
     /// <summary>A URI reference for the input file: relative paths stay relative (what code scanning matches to the repository).</summary>
     private static string ArtifactUri(string path) =>

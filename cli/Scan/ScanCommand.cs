@@ -127,15 +127,9 @@ public static class ScanCommand
                     // Signed in once (the first Region checks credentials); every Region is checked by name before any call.
                     var regions = LiveRegions(liveRegion);
                     var all = regions is [AllRegions];
-                    SgConfigRule.Aws.Protocol.AwsClientOptions aws;
-                    try
-                    {
-                        aws = CliAws.Options(all ? null : regions[0], liveProfile);
-                    }
-                    catch (CliUsageException e) when (all && e.Message.StartsWith("no AWS region", StringComparison.Ordinal))
-                    {
-                        throw new CliUsageException("--region all asks EC2 which Regions are enabled, and needs a Region to ask: set AWS_REGION or the profile's region");
-                    }
+                    var aws = all
+                        ? CliAws.Options(null, liveProfile, "--region all asks EC2 which Regions are enabled, and needs a Region to ask: set AWS_REGION or the profile's region")
+                        : CliAws.Options(regions[0], liveProfile);
                     if (all) regions = await EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
                     var sources = new List<IScanSource>();
                     List<string> names = all || regions.Count > 1 ? [.. regions.OfType<string>()] : [aws.ResolveRegion()];
@@ -217,14 +211,7 @@ public static class ScanCommand
         if (text.Trim() == AllRegions) return [AllRegions];
         var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (names.Count == 0) throw new CliUsageException("--region: no Region named");
-        foreach (var name in names)
-        {
-            if (!SgConfigRule.Aws.Protocol.RegionName.IsValid(name))
-            {
-                throw new CliUsageException($"'{(name.Length > 40 ? name[..40] + "…" : name)}' is not an AWS Region name (like us-east-1)");
-            }
-        }
-        return names;
+        return [.. names.Select(CliAws.CheckRegionName)];
     }
 
     private static PolicyParameters ReadParameters(string? text)

@@ -15,15 +15,17 @@ internal static class ConfigItemReader
     public static ResourceItem Read(JsonCursor item)
     {
         item.ExpectObject("a configuration item");
-        return Read(ReadEnvelope(item), item.Path, item.Get("configuration"), () => ReadItemTags(item));
+        return Read(ReadEnvelope(item), item.Path, item.Get("configuration"), configurationText: null, () => ReadItemTags(item));
     }
 
     /// <summary>
-    /// The item from its envelope and its configuration (an object, or a string holding one), whatever carried them —
-    /// a JSON item, or the fields of an API client's answer (<see cref="ConfigurationItemFields"/>); errors are placed
-    /// under <paramref name="itemPath"/>. The tags are read only for a group that is evaluated.
+    /// The item from its envelope and its configuration, whatever carried them: a JSON item's <paramref name="configuration"/>
+    /// (an object, or a string holding one), or the text an API client's answer holds (<paramref name="configurationText"/>,
+    /// <see cref="ConfigurationItemFields"/>). Errors are placed under <paramref name="itemPath"/>. The configuration is
+    /// parsed, and the tags read, only for a group that is evaluated.
     /// </summary>
-    public static ResourceItem Read(Envelope envelope, JsonPath itemPath, JsonCursor? configuration, Func<List<ResourceTag>> tags)
+    public static ResourceItem Read(Envelope envelope, JsonPath itemPath, JsonCursor? configuration, string? configurationText,
+                                    Func<List<ResourceTag>> tags)
     {
         var resourceType = envelope.ResourceType;
         if (ItemApplicability.NotApplicableReason(resourceType, envelope.Status) is { } reason)
@@ -36,9 +38,13 @@ internal static class ConfigItemReader
         }
         if (ItemApplicability.UnknownStatus(envelope.Status) is { } problem) throw new InputException(itemPath.Property("configurationItemStatus"), problem);
 
-        if (configuration is not { } found) throw new InputException(itemPath, "'configuration' is missing or null, so the group cannot be evaluated");
-        using var embedded = found.Kind == System.Text.Json.JsonValueKind.String ? JsonText.ParseEmbedded(found) : null;
-        if (embedded is not null) found = new JsonCursor(embedded.RootElement, found.Path.Embedded());
+        // The configuration as JSON text (the API's string, in an item or as a field) is parsed only now, and its paths
+        // say so: $.configuration(json).…
+        var textPath = configuration?.Path.Embedded() ?? itemPath.Property("configuration").Embedded();
+        configurationText ??= configuration is { Kind: System.Text.Json.JsonValueKind.String } text ? text.AsString() : null;
+        using var embedded = configurationText is null ? null : JsonText.Parse(configurationText, textPath);
+        var found = embedded is not null ? new JsonCursor(embedded.RootElement, textPath)
+            : configuration ?? throw new InputException(itemPath, "'configuration' is missing or null, so the group cannot be evaluated");
 
         var group = SecurityGroupReader.Read(found, GroupFieldNames.Config, tags());
         if (envelope.ResourceId is not null && envelope.ResourceId != group.GroupId)

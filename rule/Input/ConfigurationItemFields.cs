@@ -16,14 +16,7 @@ public static class ConfigurationItemFields
     {
         ArgumentNullException.ThrowIfNull(context);
         var envelope = new ConfigItemReader.Envelope(resourceType, resourceId, resourceName, status, context);
-        List<ResourceTag> Tags() => [.. (tags ?? new Dictionary<string, string>()).Select(tag => new ResourceTag(tag.Key, tag.Value))];
-        if (configurationJson is null || ItemApplicability.NotApplicableReason(resourceType, status) is not null || ItemApplicability.UnknownStatus(status) is not null)
-        {
-            // Decided without the configuration (as for a JSON item, whose configuration is then never parsed).
-            return ConfigItemReader.Read(envelope, JsonPath.Root, configuration: null, Tags);
-        }
-        var at = JsonPath.Root.Property("configuration").Embedded();
-        using var document = JsonText.Parse(configurationJson, at);
-        return ConfigItemReader.Read(envelope, JsonPath.Root, new JsonCursor(document.RootElement, at), Tags);
+        return ConfigItemReader.Read(envelope, JsonPath.Root, configuration: null, configurationJson,
+            () => [.. (tags ?? new Dictionary<string, string>()).Select(tag => new ResourceTag(tag.Key, tag.Value))]);
     }
 }
