@@ -5,7 +5,7 @@ using SgConfigRule.Input;
 
 namespace SgConfigRule.Cli.Scan;
 
-/// <summary><c>scan [INPUT…] [--params JSON|@FILE] [--at ISO-8601] [--format table|json] [--soft-fail]</c> (DESIGN §7).</summary>
+/// <summary><c>scan [INPUT…] [--params JSON|@FILE] [--at ISO-8601] [--format table|json|csv|sarif|html] [--soft-fail]</c> (DESIGN §7).</summary>
 public static class ScanCommand
 {
     public static Command Create(Terminal terminal)
@@ -29,13 +29,13 @@ public static class ScanCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "table for people, json for tools, csv for spreadsheets (one row per finding), sarif for code-scanning dashboards.",
+            Description = "table for people, json for tools, csv for spreadsheets (one row per finding), sarif for code-scanning dashboards, html for one self-contained page (summary, chart, sortable findings).",
             DefaultValueFactory = _ => "table",
         };
-        format.AcceptOnlyFromAmong("table", "json", "csv", "sarif");
+        format.AcceptOnlyFromAmong("table", "json", "csv", "sarif", "html");
         var all = new Option<bool>("--all")
         {
-            Description = "With --format csv: a row for every group, also those without findings.",
+            Description = "With --format csv or html: a row for every group, also those without findings.",
         };
         var onlyNonCompliant = new Option<bool>("--only-non-compliant")
         {
@@ -74,9 +74,9 @@ public static class ScanCommand
             var options = BuildOptions(result.GetValue(inputs) ?? [], result.GetValue(parameters), result.GetValue(at),
                 result.GetValue(format)!, result.GetValue(softFail), terminal);
             if (options is null) return ExitCodes.InputError;
-            if (result.GetValue(all) && options.Format != OutputFormat.Csv)
+            if (result.GetValue(all) && options.Format is not (OutputFormat.Csv or OutputFormat.Html))
             {
-                terminal.Error.WriteLine("error: --all goes with --format csv (the table and JSON list every group already)");
+                terminal.Error.WriteLine("error: --all goes with --format csv or html (the table and JSON list every group already)");
                 return ExitCodes.InputError;
             }
             if (result.GetValue(all) && result.GetValue(onlyNonCompliant))
@@ -182,7 +182,7 @@ public static class ScanCommand
             return null;
         }
         return new ScanOptions(inputs, parameters, evaluatedAt,
-            format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, "sarif" => OutputFormat.Sarif, _ => OutputFormat.Table }, softFail);
+            format switch { "json" => OutputFormat.Json, "csv" => OutputFormat.Csv, "sarif" => OutputFormat.Sarif, "html" => OutputFormat.Html, _ => OutputFormat.Table }, softFail);
     }
 
     /// <summary>--region all: every Region enabled for the account, as EC2's DescribeRegions names them.</summary>
@@ -231,6 +231,7 @@ public enum OutputFormat
     Json,
     Csv,
     Sarif,
+    Html,
 }
 
 public sealed record ScanOptions(
@@ -240,7 +241,7 @@ public sealed record ScanOptions(
     OutputFormat Format,
     bool SoftFail)
 {
-    /// <summary>CSV: a row for every group, not only for findings.</summary>
+    /// <summary>CSV and HTML: a row for every group, not only for findings.</summary>
     public bool AllGroups { get; init; }
 
     /// <summary>Report NON_COMPLIANT groups only; the summary and the exit code still count every group.</summary>

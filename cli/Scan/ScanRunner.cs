@@ -1,6 +1,7 @@
 using SgConfigRule.Aws.Protocol;
 using SgConfigRule.Cli.Output;
 using SgConfigRule.Policy.Evaluation;
+using SgConfigRule.Policy.Model;
 
 namespace SgConfigRule.Cli.Scan;
 
@@ -19,6 +20,7 @@ public static class ScanRunner
             OutputFormat.Json => new JsonReportWriter(terminal.Out),
             OutputFormat.Csv => new CsvReportWriter(terminal.Out, options.AllGroups, terminal.Error),
             OutputFormat.Sarif => new SarifReportWriter(terminal.Out),
+            OutputFormat.Html => new HtmlReportWriter(terminal.Out, options.AllGroups, options.OnlyNonCompliant),
             _ => new TableReportWriter(terminal.Out, terminal.UseColour, terminal.Width),
         };
         var summary = new ScanSummary();
@@ -42,7 +44,7 @@ public static class ScanRunner
                 }
                 var item = input.Outcome.Item!;
                 var evaluation = Evaluator.Evaluate(item, options.Parameters, options.EvaluatedAt, input.PrefixLists);
-                summary.Count(evaluation);
+                summary.Count(evaluation, item.Context);
                 if (!options.OnlyNonCompliant || evaluation.Compliance == Compliance.NonCompliant) report.Write(item, evaluation, input.Source);
                 allocationBound.Check();
             }
@@ -107,9 +109,14 @@ public sealed class ScanProgress(TextWriter error)
     }
 }
 
-/// <summary>Counts by verdict, and the resources that could not be read.</summary>
+/// <summary>Counts by verdict — in all, and for each account and Region — and the resources that could not be read.</summary>
 public sealed class ScanSummary
 {
+    private readonly Dictionary<(string? Account, string? Region), VerdictCounts> byPlace = [];
+    // Inputs come grouped by account and Region (a file, a Region of a live scan): most lookups are the last place.
+    private (string? Account, string? Region) lastPlace;
+    private VerdictCounts? lastCounts;
+
     public int Compliant { get; private set; }
     public int NonCompliant { get; private set; }
     public int NotApplicable { get; private set; }
@@ -117,7 +124,41 @@ public sealed class ScanSummary
     public int Errors { get; set; }
     public int Evaluated => Compliant + NonCompliant + NotApplicable;
 
-    public void Count(Evaluation evaluation)
+    /// <summary>Every account and Region seen (null where the input did not say), in ordinal order; one entry each, so bounded by the places, not the groups.</summary>
+    public IReadOnlyList<KeyValuePair<(string? Account, string? Region), VerdictCounts>> ByPlace =>
+        [.. byPlace.OrderBy(p => p.Key.Account, StringComparer.Ordinal).ThenBy(p => p.Key.Region, StringComparer.Ordinal)];
+
+    public void Count(Evaluation evaluation, ResourceContext where)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        ArgumentNullException.ThrowIfNull(where);
+        switch (evaluation.Compliance)
+        {
+            case Compliance.Compliant: Compliant++; break;
+            case Compliance.NonCompliant: NonCompliant++; break;
+            default: NotApplicable++; break;
+        }
+        if (evaluation.Exemption.IsExempt) Exempt++;
+        var place = (where.AccountId, where.Region);
+        if (lastCounts is null || !string.Equals(place.AccountId, lastPlace.Account, StringComparison.Ordinal) || !string.Equals(place.Region, lastPlace.Region, StringComparison.Ordinal))
+        {
+            if (!byPlace.TryGetValue(place, out lastCounts)) byPlace[place] = lastCounts = new VerdictCounts();
+            lastPlace = place;
+        }
+        lastCounts.Count(evaluation);
+    }
+}
+
+/// <summary>How many groups of one account and Region got each verdict.</summary>
+public sealed class VerdictCounts
+{
+    public int Compliant { get; private set; }
+    public int NonCompliant { get; private set; }
+    public int NotApplicable { get; private set; }
+    public int Exempt { get; private set; }
+    public int Total => Compliant + NonCompliant + NotApplicable;
+
+    internal void Count(Evaluation evaluation)
     {
         switch (evaluation.Compliance)
         {
