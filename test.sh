@@ -14,6 +14,7 @@ rm -rf "$results"
 #   implementation our signer is checked against; python3-jsonschema and python3-yaml, which validate the SSM document;
 #   awscli, which runs the restore command of a remediation notification; clang and zlib1g-dev, which link the Native
 #   AOT bootstrap (package.sh --native-aot); binutils, whose objdump and readelf check what that binary needs;
+#   chromium, whose headless mode renders the HTML scan report (a screenshot, the DOM after its sort script ran);
 # - npm packages in tests/tools (package-lock.json pins them): the Automation document JSON schema, and cfn-lint
 #   (patch-cfn-lint.js feeds it the current CloudFormation resource specification of @aws-cdk/cfnspec).
 apt_install() {
@@ -28,6 +29,7 @@ missing=()
 command -v clang >/dev/null || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v objdump >/dev/null && command -v readelf >/dev/null || missing+=(binutils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; tests that need them will fail"
