@@ -47,7 +47,7 @@ public static class ScanRunner
                 allocationBound.Check();
             }
         }
-        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException or ScanStoppedException)
         {
             aborted = e.Message;
         }
