@@ -3,6 +3,7 @@ using CsCheck;
 using SgConfigRule.Cli.Scan;
 using SgConfigRule.FakeAws;
 using SgConfigRule.FakeAws.Ec2;
+using SgConfigRule.FakeAws.Infrastructure;
 using SgConfigRule.Input;
 using SgConfigRule.Policy.Model;
 using SgConfigRule.Policy.Parameters;
@@ -145,6 +146,25 @@ public sealed class RoleListTests
         // Accounts in the order given, then the Regions in the order given, then the groups by id.
         Assert.Equal([.. new[] { "333333333333", "111111111111" }.SelectMany(a => regions.SelectMany(r => new[] { (a, r), (a, r) }))],
             Results(jittered.Out).Select(r => (r.Account, r.Region)));
+    }
+
+    /// <summary>EC2 throttling is retried by the SDK; a Region whose calls are refused is one error line, the other Regions reported.</summary>
+    [Fact]
+    public async Task A_Region_that_cannot_be_read_costs_only_itself_and_throttling_is_retried()
+    {
+        await using var server = await FakeAwsServer.StartAsync();
+        Organization(server, ["111111111111"], ["us-east-1", "eu-west-1", "ap-southeast-2"]);
+        server.Faults.Add(FaultRule.Count("ec2", "DescribeSecurityGroupRules", FaultKind.Throttle, 2));
+        // One Region at a time: the second one read (eu-west-1) is refused.
+        server.Faults.Add(FaultRule.Raw("ec2", "DescribeSecurityGroups", Reply.Ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."), times: 1) with { Skip = 1 });
+
+        var run = await RunAsync(server, null, "scan", "--live", "--role-name", Role, "--accounts", "111111111111",
+            "--region", "us-east-1,eu-west-1,ap-southeast-2", "--concurrency", "1", "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal([("111111111111", "us-east-1"), ("111111111111", "ap-southeast-2")], Results(run.Out).Select(r => (r.Account, r.Region)).Distinct());
+        Assert.StartsWith("error: (live 111111111111 eu-west-1): the Region was not scanned: UnauthorizedOperation", run.Error.Trim().Split('\n')[0], StringComparison.Ordinal);
+        Assert.Equal(2, server.Calls.Count(c => c.ErrorCode == "RequestLimitExceeded"));
     }
 
     /// <summary>Parts finishing in any order (random delays) are reported in the order given, each part whole.</summary>
