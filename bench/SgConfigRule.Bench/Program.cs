@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using SgConfigRule.Bench;
 
 // usage: SgConfigRule.Bench generate --groups N [--shape cli|ec2|config] --out FILE
+//        SgConfigRule.Bench org CLI.dll [--accounts N] [--regions N<=17] [--groups N] [--concurrency N] [--latency-ms N] [--ways aggregator,roles]
 //        SgConfigRule.Bench [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length > 0 && args[0] == "generate")
 {
@@ -31,6 +32,28 @@ if (args.Length > 0 && args[0] == "generate")
     if (shape == "cli") RealisticShape.Write(file, groups, seed: 20261205);
     else ExportGenerator.Write(file, groups, shape);
     return 0;
+}
+if (args.Length >= 2 && args[0] == "org")
+{
+    var settings = new OrganizationBench.Settings(args[1]);
+    for (var i = 2; i < args.Length; i++)
+    {
+        var value = i + 1 < args.Length ? args[i + 1] : "";
+        switch (args[i])
+        {
+            case "--accounts": settings = settings with { Accounts = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+            case "--regions": settings = settings with { Regions = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+            case "--groups": settings = settings with { Groups = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+            case "--concurrency": settings = settings with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+            case "--latency-ms": settings = settings with { LatencyMs = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+            case "--ways": settings = settings with { Ways = value }; break;
+            default:
+                Console.Error.WriteLine("usage: SgConfigRule.Bench org CLI.dll [--accounts N] [--regions N] [--groups N] [--concurrency N] [--latency-ms N] [--ways aggregator,roles]");
+                return 2;
+        }
+        i++;
+    }
+    return await OrganizationBench.RunAsync(settings);
 }
 if (args.Length == 2 && args[0] == "floor")
 {

@@ -64,10 +64,32 @@ public static class ScanCommand
             Description = "With --live: the Region, several separated by commas (us-east-1,eu-west-1), or 'all' (every Region enabled for the account); default: AWS_REGION or the profile's.",
         };
         var profile = new Option<string?>("--profile") { Description = "With --live: a named profile from the shared AWS config files." };
+        var aggregator = new Option<string?>("--aggregator")
+        {
+            Description = "With --live: every account and Region of an organization through this AWS Config aggregator " +
+                          "(SelectAggregateResourceConfig); --region is the Region the aggregator is in.",
+            HelpName = "NAME",
+        };
+        var roleName = new Option<string?>("--role-name")
+        {
+            Description = "With --live and --accounts: assume this role in each account (sts:AssumeRole) and read it live.",
+            HelpName = "ROLE",
+        };
+        var accounts = new Option<string?>("--accounts")
+        {
+            Description = "With --role-name: the account ids, separated by commas, or @FILE with one a line.",
+            HelpName = "IDS|@FILE",
+        };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "With --live: how many Regions (of all accounts) are read at once.",
+            DefaultValueFactory = _ => OrganizationScan.DefaultConcurrency,
+        };
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
         {
             inputs, parameters, at, format, all, onlyNonCompliant, outputFile, quiet, softFail, live, region, profile,
+            aggregator, roleName, accounts, concurrency,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -91,6 +113,13 @@ public static class ScanCommand
             if (!isLive && (liveRegion is not null || liveProfile is not null))
             {
                 terminal.Error.WriteLine("error: --region and --profile go with --live");
+                return ExitCodes.InputError;
+            }
+            var organization = new OrganizationScan(result.GetValue(aggregator), result.GetValue(roleName), result.GetValue(accounts),
+                result.GetValue(concurrency), result.GetResult(concurrency) is { Implicit: false });
+            if (organization.Check(isLive) is { } wrong)
+            {
+                terminal.Error.WriteLine($"error: {wrong}");
                 return ExitCodes.InputError;
             }
             if (isLive && options.Inputs.Count > 0)
@@ -127,19 +156,37 @@ public static class ScanCommand
                     // Signed in once (the first Region checks credentials); every Region is checked by name before any call.
                     var regions = LiveRegions(liveRegion);
                     var all = regions is [AllRegions];
+                    if (organization.Aggregator is not null && (all || regions.Count > 1))
+                    {
+                        throw new CliUsageException("--aggregator reads every account and Region through the aggregator: --region names the one Region the aggregator is in");
+                    }
                     var aws = all
                         ? CliAws.Options(null, liveProfile, "--region all asks EC2 which Regions are enabled, and needs a Region to ask: set AWS_REGION or the profile's region")
                         : CliAws.Options(regions[0], liveProfile);
-                    if (all) regions = await EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
-                    var sources = new List<IScanSource>();
-                    List<string> names = all || regions.Count > 1 ? [.. regions.OfType<string>()] : [aws.ResolveRegion()];
-                    foreach (var name in names)
+                    if (organization.Aggregator is { } aggregatorName)
                     {
-                        var client = SgConfigRule.Aws.AwsClients.Ec2(aws with { Region = name });
-                        clients.Add(client);
-                        sources.Add(new LiveScanSource(client, name, to.Error));
+                        var config = SgConfigRule.Aws.AwsClients.ConfigService(aws);
+                        return await ScanRunner.RunAsync(options, new AggregatorScanSource(config, aggregatorName, aws.ResolveRegion()), to, cancellationToken).ConfigureAwait(false);
                     }
-                    return await ScanRunner.RunAsync(options, sources.Count == 1 ? sources[0] : new CombinedScanSource(sources), to, cancellationToken).ConfigureAwait(false);
+                    // Parts read at once write their warnings from several threads.
+                    to = to with { Error = TextWriter.Synchronized(to.Error) };
+                    using var limiter = new SemaphoreSlim(organization.Concurrency);
+                    if (organization.RoleName is { } role)
+                    {
+                        IReadOnlyList<string>? named = all ? null : regions[0] is null ? [aws.ResolveRegion()] : [.. regions.OfType<string>()];
+                        var accountParts = organization.AccountIds().Select(a => LiveParts.Account(aws, a, role, named, limiter, to.Error)).ToList();
+                        return await ScanRunner.RunAsync(options, new OrderedConcurrentSource(accountParts), to, cancellationToken).ConfigureAwait(false);
+                    }
+                    if (all) regions = await EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
+                    List<string> names = all || regions.Count > 1 ? [.. regions.OfType<string>()] : [aws.ResolveRegion()];
+                    if (names.Count == 1)
+                    {
+                        var client = SgConfigRule.Aws.AwsClients.Ec2(aws with { Region = names[0] });
+                        clients.Add(client);
+                        return await ScanRunner.RunAsync(options, new LiveScanSource(client, names[0], to.Error), to, cancellationToken).ConfigureAwait(false);
+                    }
+                    var regionParts = names.Select(name => LiveParts.Region(() => aws, name, null, limiter, to.Error)).ToList();
+                    return await ScanRunner.RunAsync(options, new OrderedConcurrentSource(regionParts), to, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CliUsageException e)
                 {

@@ -49,7 +49,7 @@ public static class ScanRunner
                 allocationBound.Check();
             }
         }
-        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException)
+        catch (Exception e) when (AwsCallFailure.Is(e) || e is AwsRequestException or ScanStoppedException)
         {
             aborted = e.Message;
         }

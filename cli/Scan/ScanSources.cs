@@ -65,9 +65,10 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
 /// A live account, read-only: DescribeSecurityGroups and DescribeSecurityGroupRules a page at a time, and the prefix
 /// lists the policy needs through DescribeManagedPrefixLists and GetManagedPrefixListEntries.
 /// </summary>
-public sealed class LiveScanSource(IAmazonEC2 ec2, string region, TextWriter warnings) : IScanSource
+public sealed class LiveScanSource(IAmazonEC2 ec2, string region, TextWriter warnings, string? account = null) : IScanSource
 {
-    public string Name => $"(live {region})";
+    /// <summary>Names the account too when several are read (an organization through roles).</summary>
+    public string Name => account is null ? $"(live {region})" : $"(live {account} {region})";
 
     public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -200,16 +200,36 @@ public static class InputReader
                 foreach (var result in ReadList([row])) yield return result;
                 continue;
             }
-            var (document, error) = JsonText.TryParse(System.Text.Encoding.UTF8.GetBytes(row.AsString()), row.Path.Embedded());
-            if (document is null)
-            {
-                yield return ReadResult.Failed(error!);
-                continue;
-            }
-            using (document)
-            {
-                foreach (var result in ReadList([new JsonCursor(document.RootElement, row.Path.Embedded())])) yield return result;
-            }
+            foreach (var result in ReadSelectRow(row.AsString(), row.Path)) yield return result;
+        }
+    }
+
+    /// <summary>
+    /// The rows of a SelectResourceConfig or SelectAggregateResourceConfig page as the API returns them (each a JSON
+    /// text; <c>configuration</c> inside it an object), read as the same rows of an output file are; each row's path is
+    /// <paramref name="results"/>[<paramref name="firstIndex"/> + i] (rows numbered across the pages of one query).
+    /// </summary>
+    public static IEnumerable<ReadResult> ReadSelectRows(IReadOnlyList<string> rows, JsonPath results, int firstIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(results);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            foreach (var result in ReadSelectRow(rows[i], results.Index(firstIndex + i))) yield return result;
+        }
+    }
+
+    private static IEnumerable<ReadResult> ReadSelectRow(string text, JsonPath path)
+    {
+        var (document, error) = JsonText.TryParse(System.Text.Encoding.UTF8.GetBytes(text), path.Embedded());
+        if (document is null)
+        {
+            yield return ReadResult.Failed(error!);
+            yield break;
+        }
+        using (document)
+        {
+            foreach (var result in ReadList([new JsonCursor(document.RootElement, path.Embedded())])) yield return result;
         }
     }
 

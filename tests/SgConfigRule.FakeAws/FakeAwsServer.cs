@@ -86,6 +86,47 @@ public sealed class FakeAwsServer : IAsyncDisposable
         }
     }
 
+    private readonly Dictionary<(string Account, string Region), FakeEc2> ec2ByAccount = [];
+
+    /// <summary>
+    /// EC2 of another account in <paramref name="region"/>, created empty on first use. Once an account has a store of
+    /// its own, calls made with that account's credentials (an assumed role's) see it; other accounts share <see cref="Ec2In(string)"/>.
+    /// </summary>
+    public FakeEc2 Ec2In(string region, string account)
+    {
+        if (account == FakeEc2.DefaultAccount) return Ec2In(region);
+        lock (ec2ByRegion)
+        {
+            if (!ec2ByAccount.TryGetValue((account, region), out var ec2))
+            {
+                ec2 = new FakeEc2(region, 0x1000 + ((long)(ec2ByRegion.Count + ec2ByAccount.Count) << 40));
+                ec2ByAccount[(account, region)] = ec2;
+            }
+            return ec2;
+        }
+    }
+
+    private FakeEc2 Ec2For(string? accessKey, string region)
+    {
+        var account = Credentials.AccountOf(accessKey ?? "");
+        lock (ec2ByRegion)
+        {
+            if (account is null || !ec2ByAccount.Keys.Any(k => k.Account == account)) return Ec2In(region);
+        }
+        return Ec2In(region, account);
+    }
+
+    /// <summary>Requests being handled right now, and the most there ever were at once (for concurrency bounds).</summary>
+    public int InFlight => inFlight;
+
+    public int MaxInFlight => maxInFlight;
+
+    private int inFlight;
+    private int maxInFlight;
+
+    /// <summary>How long to wait before answering each signed call (service, operation): per-request latency, as a real network has.</summary>
+    public Func<string, string, TimeSpan>? Latency { get; set; }
+
     public int CountCalls(string service, string operation) => calls.Count(c => c.Service == service && c.Operation == operation);
 
     public void ClearCalls() => calls.Clear();
@@ -110,6 +151,20 @@ public sealed class FakeAwsServer : IAsyncDisposable
     private int containerCredentialRequests;
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref inFlight);
+        for (var seen = maxInFlight; now > seen; seen = maxInFlight) Interlocked.CompareExchange(ref maxInFlight, now, seen);
+        try
+        {
+            await HandleOneAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private async Task HandleOneAsync(HttpContext context)
     {
         var arrived = clock.Elapsed;
         void Record(RecordedCall call) => calls.Enqueue(call with { Arrived = arrived, Elapsed = clock.Elapsed - arrived });
@@ -168,6 +223,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
                 }
             }
             if (BeforeDispatch is { } hook && fault is null) await hook(service, operation).ConfigureAwait(false);
+            if (Latency?.Invoke(service, operation) is { } latency && latency > TimeSpan.Zero) await Task.Delay(latency).ConfigureAwait(false);
             reply = fault?.Kind is FaultKind.Throttle or FaultKind.ServerError or FaultKind.Unavailable
                 ? FaultReply(service, operation, fault.Kind)
                 : fault?.Kind == FaultKind.Raw ? fault.RawReply ?? throw new InvalidOperationException("a Raw fault needs its RawReply")
@@ -286,7 +342,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
     private Reply HandleEc2(QueryParameters query, string? accessKey, string region)
     {
         var now = DateTime.UtcNow;
-        var ec2 = Ec2In(region);
+        var ec2 = Ec2For(accessKey, region);
         return ec2.Handle(query, new Ec2CallContext(accessKey, region)
         {
             OnAuthorized = (groupId, rules) => CloudTrail.Add(

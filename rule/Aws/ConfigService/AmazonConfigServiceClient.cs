@@ -52,4 +52,17 @@ public sealed class AmazonConfigServiceClient(AwsClientOptions options) : IAmazo
     public Task<ListDiscoveredResourcesResponse> ListDiscoveredResourcesAsync(ListDiscoveredResourcesRequest request, CancellationToken cancellationToken = default) =>
         protocol.InvokeAsync("ListDiscoveredResources", request, ConfigCamelJsonContext.Default.ListDiscoveredResourcesRequest,
             ConfigCamelJsonContext.Default.ListDiscoveredResourcesResponse, cancellationToken);
+
+    public const int MaxSelectResultsPerPage = 100;
+
+    public Task<SelectAggregateResourceConfigResponse> SelectAggregateResourceConfigAsync(SelectAggregateResourceConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Limit is < 0 or > MaxSelectResultsPerPage || request.MaxResults is < 0 or > MaxSelectResultsPerPage)
+        {
+            throw new ArgumentException($"SelectAggregateResourceConfig returns 0-{MaxSelectResultsPerPage} results a page", nameof(request));
+        }
+        return protocol.InvokeAsync("SelectAggregateResourceConfig", request, ConfigPascalJsonContext.Default.SelectAggregateResourceConfigRequest,
+            ConfigPascalJsonContext.Default.SelectAggregateResourceConfigResponse, cancellationToken);
+    }
 }

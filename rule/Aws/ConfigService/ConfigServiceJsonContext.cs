@@ -3,7 +3,7 @@ using SgConfigRule.Aws.ConfigService.Model;
 
 namespace SgConfigRule.Aws.ConfigService;
 
-/// <summary>PutEvaluations, GetComplianceDetailsByConfigRule and DescribeConfigRules use PascalCase member names on the wire.</summary>
+/// <summary>PutEvaluations, GetComplianceDetailsByConfigRule, DescribeConfigRules and SelectAggregateResourceConfig use PascalCase member names on the wire.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PutEvaluationsRequest))]
 [JsonSerializable(typeof(PutEvaluationsResponse))]
@@ -11,6 +11,8 @@ namespace SgConfigRule.Aws.ConfigService;
 [JsonSerializable(typeof(GetComplianceDetailsByConfigRuleResponse))]
 [JsonSerializable(typeof(DescribeConfigRulesRequest))]
 [JsonSerializable(typeof(DescribeConfigRulesResponse))]
+[JsonSerializable(typeof(SelectAggregateResourceConfigRequest))]
+[JsonSerializable(typeof(SelectAggregateResourceConfigResponse))]
 internal sealed partial class ConfigPascalJsonContext : JsonSerializerContext;
 
 /// <summary>GetResourceConfigHistory, BatchGetResourceConfig and ListDiscoveredResources use camelCase.</summary>

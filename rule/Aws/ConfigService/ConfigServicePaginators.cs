@@ -29,4 +29,12 @@ public static class ConfigServicePaginators
         return TokenPaginator.Pages("GetComplianceDetailsByConfigRule", request, config.GetComplianceDetailsByConfigRuleAsync, r => r.NextToken,
             (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
     }
+
+    public static IAsyncEnumerable<SelectAggregateResourceConfigResponse> SelectAggregateResourceConfigPages(
+        this IAmazonConfigService config, SelectAggregateResourceConfigRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return TokenPaginator.Pages("SelectAggregateResourceConfig", request, config.SelectAggregateResourceConfigAsync, r => r.NextToken,
+            (r, token) => r with { NextToken = token }, int.MaxValue, cancellationToken);
+    }
 }

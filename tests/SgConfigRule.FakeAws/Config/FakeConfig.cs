@@ -32,8 +32,8 @@ public sealed record PostedEvaluation(string ResultToken, bool TestMode, string 
 }
 
 /// <summary>
-/// AWS Config over JSON 1.1 (PutEvaluations, GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources)
-/// with the service's limits, casing, pagination and error codes.
+/// AWS Config over JSON 1.1 (PutEvaluations, GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources,
+/// SelectAggregateResourceConfig over configuration aggregators) with the service's limits, casing, pagination and error codes.
 /// </summary>
 public sealed class FakeConfig
 {
@@ -107,7 +107,7 @@ public sealed class FakeConfig
     }
 
     /// <summary>A configuration item for an EC2 group, in Config's camelCase shape with legacy ipRanges as well.</summary>
-    public FakeConfigItem SecurityGroupItem(Ec2Group group, DateTime at)
+    public FakeConfigItem SecurityGroupItem(Ec2Group group, DateTime at, string? region = null)
     {
         static JsonArray Permissions(IEnumerable<Ec2Rule> rules) => new([.. rules.GroupBy(r => (r.Protocol, r.FromPort, r.ToPort)).Select(p =>
         {
@@ -143,7 +143,7 @@ public sealed class FakeConfig
             ["tags"] = new JsonArray([.. group.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
         };
         return new FakeConfigItem("AWS::EC2::SecurityGroup", group.GroupId, group.GroupName, "OK", at, configuration.ToJsonString(),
-            new Dictionary<string, string>(group.Tags), group.OwnerId, Region);
+            new Dictionary<string, string>(group.Tags), group.OwnerId, region ?? Region);
     }
 
     private static JsonObject Described(string key, string value, string? description)
@@ -161,6 +161,7 @@ public sealed class FakeConfig
         "ListDiscoveredResources" => ListDiscoveredResources(body),
         "GetComplianceDetailsByConfigRule" => GetComplianceDetailsByConfigRule(body),
         "DescribeConfigRules" => DescribeConfigRules(body),
+        "SelectAggregateResourceConfig" => SelectAggregateResourceConfig(body),
         _ => JsonError(400, "UnknownOperationException", $"Unknown operation {operation}", Ns),
     };
 
@@ -371,6 +372,106 @@ public sealed class FakeConfig
         };
         if (next is not null) response["NextToken"] = next;
         return Json(response);
+    }
+
+    private readonly Dictionary<string, List<FakeConfigItem>> aggregators = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an aggregator (empty) if there is none of that name; SelectAggregateResourceConfig answers for it.</summary>
+    public void AddAggregator(string name)
+    {
+        lock (gate) aggregators.TryAdd(name, []);
+    }
+
+    /// <summary>Items the aggregator has collected from its source accounts and Regions (each item names its own).</summary>
+    public void Aggregate(string aggregator, IEnumerable<FakeConfigItem> items)
+    {
+        lock (gate)
+        {
+            if (!aggregators.TryGetValue(aggregator, out var list)) aggregators[aggregator] = list = [];
+            list.AddRange(items);
+        }
+    }
+
+    /// <summary>The page sizes SelectAggregateResourceConfig was asked for, in order (null: none given).</summary>
+    public IReadOnlyList<int?> SelectLimits => [.. selectLimits];
+
+    private readonly ConcurrentQueue<int?> selectLimits = new();
+
+    private static readonly HashSet<string> SelectableFields = new(StringComparer.Ordinal)
+    {
+        "accountId", "awsRegion", "resourceId", "resourceName", "resourceType", "tags", "configuration",
+        "configurationItemStatus", "configurationItemCaptureTime", "arn", "availabilityZone", "resourceCreationTime",
+    };
+
+    /// <summary>
+    /// The advanced query subset a scan uses: <c>SELECT f1, f2… WHERE resourceType = 'T'</c>. Each row is a JSON text of
+    /// the fields selected, <c>configuration</c> an object and <c>tags</c> a list of key/value objects, as Config writes them.
+    /// </summary>
+    private Reply SelectAggregateResourceConfig(JsonObject body)
+    {
+        var name = body["ConfigurationAggregatorName"]?.GetValue<string>();
+        var expression = body["Expression"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(name) || name.Length > 256 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            return Validation("1 validation error detected: Value at 'configurationAggregatorName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\-]+");
+        }
+        if (string.IsNullOrEmpty(expression)) return Validation("Expression is required");
+        var limit = body["Limit"]?.GetValue<int>() ?? body["MaxResults"]?.GetValue<int>();
+        selectLimits.Enqueue(limit);
+        if (limit is < 0 or > 100) return JsonError(400, "InvalidLimitException", "Limit must be 0-100", Ns);
+        var size = limit is null or 0 ? 25 : limit.Value;
+        var query = System.Text.RegularExpressions.Regex.Match(expression,
+            @"^\s*SELECT\s+(?<fields>.+?)\s+WHERE\s+resourceType\s*=\s*'(?<type>[^']+)'\s*$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!query.Success) return JsonError(400, "InvalidExpressionException", $"Invalid expression: {expression}", Ns);
+        var fields = query.Groups["fields"].Value.Split(',', StringSplitOptions.TrimEntries);
+        if (fields.FirstOrDefault(f => !SelectableFields.Contains(f)) is { } unknown)
+        {
+            return JsonError(400, "InvalidExpressionException", $"Invalid expression: unknown field {unknown}", Ns);
+        }
+        var type = query.Groups["type"].Value;
+        List<FakeConfigItem> rows;
+        lock (gate)
+        {
+            if (!aggregators.TryGetValue(name, out var items))
+            {
+                return JsonError(400, "NoSuchConfigurationAggregatorException", $"The configuration aggregator does not exist. Check the configuration aggregator name and try again.", Ns);
+            }
+            rows = [.. items.Where(i => i.ResourceType == type)];
+        }
+        var (page, next) = Page(rows, body["NextToken"]?.GetValue<string>(), size);
+        if (page is null) return JsonError(400, "InvalidNextTokenException", "The nextToken is invalid", Ns);
+        var response = new JsonObject
+        {
+            ["Results"] = new JsonArray([.. page.Select(item => (JsonNode)SelectRow(item, fields).ToJsonString())]),
+            ["QueryInfo"] = new JsonObject { ["SelectFields"] = new JsonArray([.. fields.Select(f => (JsonNode)new JsonObject { ["Name"] = f })]) },
+        };
+        if (next is not null) response["NextToken"] = next;
+        return Json(response);
+    }
+
+    private static JsonObject SelectRow(FakeConfigItem item, IEnumerable<string> fields)
+    {
+        var row = new JsonObject();
+        foreach (var field in fields)
+        {
+            row[field] = field switch
+            {
+                "accountId" => item.AccountId,
+                "awsRegion" => item.Region,
+                "resourceId" => item.ResourceId,
+                "resourceName" => item.ResourceName,
+                "resourceType" => item.ResourceType,
+                "configurationItemStatus" => item.Status,
+                "configurationItemCaptureTime" => item.CaptureTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                "arn" => $"arn:aws:ec2:{item.Region}:{item.AccountId}:security-group/{item.ResourceId}",
+                "availabilityZone" => "Not Applicable",
+                "tags" => new JsonArray([.. item.Tags.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
+                "configuration" => item.Configuration is null ? null : JsonNode.Parse(item.Configuration),
+                _ => null,
+            };
+        }
+        return row;
     }
 
     private static JsonObject ApiItem(FakeConfigItem v, bool full)

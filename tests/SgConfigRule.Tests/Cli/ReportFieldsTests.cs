@@ -52,8 +52,8 @@ public sealed class ReportFieldsTests
     }
 
     /// <summary>
-    /// An organization's groups, as `aws configservice select-aggregate-resource-config` prints them (the README's
-    /// command): every row names its account and Region, and the tags selected carry the exemption.
+    /// An organization's groups, as `aws configservice select-aggregate-resource-config` prints them (what
+    /// `scan --live --aggregator` reads page by page, AggregatorScanTests): every row names its account and Region, and the tags selected carry the exemption.
     /// </summary>
     [Fact]
     public void An_aggregators_select_output_names_each_groups_account_and_Region()

@@ -258,3 +258,36 @@ public sealed record ConfigRuleSource
     public string? Owner { get; init; }
     public string? SourceIdentifier { get; init; }
 }
+
+/// <summary>
+/// An advanced query over an aggregator's accounts and Regions. <see cref="Limit"/> (or <see cref="MaxResults"/>, its
+/// alias) is 0–100 rows a page; without either, a non-aggregating query gets 25.
+/// </summary>
+public sealed record SelectAggregateResourceConfigRequest
+{
+    public required string Expression { get; init; }
+    public required string ConfigurationAggregatorName { get; init; }
+    public int? Limit { get; init; }
+    public int? MaxResults { get; init; }
+    public string? NextToken { get; init; }
+}
+
+public sealed record SelectAggregateResourceConfigResponse
+{
+    /// <summary>One JSON text per row, holding the fields selected (<c>configuration</c> as an object, not a string).</summary>
+    public IReadOnlyList<string> Results { get; init; } = [];
+
+    public QueryInfo? QueryInfo { get; init; }
+    public string? NextToken { get; init; }
+}
+
+/// <summary>The fields a query selected, in order.</summary>
+public sealed record QueryInfo
+{
+    public IReadOnlyList<FieldInfo> SelectFields { get; init; } = [];
+}
+
+public sealed record FieldInfo
+{
+    public string? Name { get; init; }
+}
