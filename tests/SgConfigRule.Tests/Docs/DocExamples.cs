@@ -17,12 +17,15 @@ internal sealed record DocExample(string Where, IReadOnlyList<string> Arguments,
 {
     /// <summary>Why it is only parsed, not run: it needs AWS, or input only an AWS command gives. Null: it runs offline.</summary>
     public string? NeedsAws =>
-        Arguments.Contains("--live") ? "reads a live account"
+        Arguments.FirstOrDefault(AwsOptions.Contains) is { } option ? $"reads AWS ({option})"
         : Environment.Keys.Any(k => k.StartsWith("AWS_", StringComparison.Ordinal)) ? "is pointed at an AWS endpoint"
         : PipedFrom is not null ? $"reads what {PipedFrom} prints"
         // invoke calls AWS once its input is valid; an example that fails (exit 2) fails before any call.
         : Arguments.FirstOrDefault() == "invoke" && ExpectedExit != 2 ? "calls AWS"
         : null;
+
+    /// <summary>Options that read an account or an organization through AWS (the Region alone does not: invoke names it offline).</summary>
+    private static readonly string[] AwsOptions = ["--live", "--aggregator", "--accounts", "--role-name", "--profile"];
 
     public override string ToString() => $"{Where}: sg-config-rule {string.Join(' ', Arguments)}";
 }
