@@ -15,17 +15,30 @@ namespace SgConfigRule.Tests.Docs;
 internal sealed record DocExample(string Where, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment,
                                   string? StandardInput, string? PipedFrom, int ExpectedExit, IReadOnlyList<string>? ExpectedOutput)
 {
-    /// <summary>Why it is only parsed, not run: it needs AWS, or input only an AWS command gives. Null: it runs offline.</summary>
+    /// <summary>Why it is only parsed, not run: it needs AWS the loopback endpoints do not stand in for, or input only an AWS command gives. Null: it runs.</summary>
     public string? NeedsAws =>
-        Arguments.FirstOrDefault(AwsOptions.Contains) is { } option ? $"reads AWS ({option})"
+        Arguments.FirstOrDefault(OrganizationOptions.Contains) is { } option ? $"reads an organization ({option})"
         : Environment.Keys.Any(k => k.StartsWith("AWS_", StringComparison.Ordinal)) ? "is pointed at an AWS endpoint"
         : PipedFrom is not null ? $"reads what {PipedFrom} prints"
         // invoke calls AWS once its input is valid; an example that fails (exit 2) fails before any call.
         : Arguments.FirstOrDefault() == "invoke" && ExpectedExit != 2 ? "calls AWS"
         : null;
 
-    /// <summary>Options that read an account or an organization through AWS (the Region alone does not: invoke names it offline).</summary>
-    private static readonly string[] AwsOptions = ["--live", "--aggregator", "--accounts", "--role-name", "--profile"];
+    /// <summary>Reads one account through AWS: runs against the loopback endpoints.</summary>
+    public bool ReadsAnAccount => Arguments.Contains("--live") || Arguments.Contains("--profile");
+
+    /// <summary>The Regions it names (<c>--region a,b</c>); <c>all</c> names none.</summary>
+    public IEnumerable<string> Regions
+    {
+        get
+        {
+            var at = Arguments.ToList().IndexOf("--region");
+            return at < 0 || at + 1 >= Arguments.Count ? [] : Arguments[at + 1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(r => r != "all");
+        }
+    }
+
+    /// <summary>Options that read several accounts of an organization: beyond what the loopback setup of these tests provides.</summary>
+    private static readonly string[] OrganizationOptions = ["--aggregator", "--accounts", "--role-name"];
 
     public override string ToString() => $"{Where}: sg-config-rule {string.Join(' ', Arguments)}";
 }
