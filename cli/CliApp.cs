@@ -13,23 +13,15 @@ public static class CliApp
     public static int Run(string[] args, Terminal terminal)
     {
         ArgumentNullException.ThrowIfNull(terminal);
-        var debug = new Option<bool>("--debug") { Description = "On an unexpected error, show its stack trace.", Recursive = true };
-        var root = new RootCommand("sg-config-rule: the SgConfigRule security-group ingress policy, run where you are.")
-        {
-            ScanCommand.Create(terminal),
-            Invoke.InvokeCommand.Create(terminal),
-        };
-        root.Options.Add(debug);
+        var (root, debug) = Commands(terminal);
         var configuration = new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false };
-        // @FILE belongs to --params (DESIGN §7), so response-file expansion is off.
-        var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
         if (args.Length == 0)
         {
             // The bare command shows what it can do; it did nothing, which a pipeline must not read as success.
-            root.Parse(["--help"], parser).Invoke(configuration);
+            root.Parse(["--help"], Parser()).Invoke(configuration);
             return ExitCodes.InputError;
         }
-        var parsed = root.Parse(args, parser);
+        var parsed = root.Parse(args, Parser());
         if (parsed.Errors.Count > 0)
         {
             var errors = parsed.Errors.Select(e => e.Message).ToList();
@@ -51,6 +43,27 @@ public static class CliApp
             return ExitCodes.InputError;
         }
     }
+
+    /// <summary>
+    /// <paramref name="args"/> parsed exactly as <see cref="Run"/> parses them, without running anything: the
+    /// documentation tests prove with it that every option an example that needs AWS uses exists.
+    /// </summary>
+    internal static ParseResult Parse(string[] args, Terminal terminal) => Commands(terminal).Root.Parse(args, Parser());
+
+    private static (RootCommand Root, Option<bool> Debug) Commands(Terminal terminal)
+    {
+        var debug = new Option<bool>("--debug") { Description = "On an unexpected error, show its stack trace.", Recursive = true };
+        var root = new RootCommand("sg-config-rule: the SgConfigRule security-group ingress policy, run where you are.")
+        {
+            ScanCommand.Create(terminal),
+            Invoke.InvokeCommand.Create(terminal),
+        };
+        root.Options.Add(debug);
+        return (root, debug);
+    }
+
+    // @FILE belongs to --params (DESIGN §7), so response-file expansion is off.
+    private static ParserConfiguration Parser() => new() { ResponseFileTokenReplacer = null };
 
     /// <summary>The exception's own message, and its causes' where they add something.</summary>
     private static string Describe(Exception e)
