@@ -43,7 +43,7 @@ public sealed class CliDocExamplesTests
         var readme = DocExamples.Read("README.md");
         Assert.Contains(readme, e => e.Arguments.SequenceEqual(["scan", "groups.json"]));
         Assert.Contains(readme, e => e.Arguments.Contains("--live"));
-        Assert.Contains(readme, e => e.Arguments.Contains("org.json"));
+        Assert.Contains(readme, e => e.Arguments.Contains("--aggregator"));
     }
 
     [Fact]
