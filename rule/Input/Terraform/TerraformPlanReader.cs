@@ -220,12 +220,17 @@ public static class TerraformPlanReader
         {
             var after = rule.After!.Value;
             var (target, note) = FindGroup(rule, after);
+            var mask = rule.Unknown;
+            if (configuration.Expressions(rule.ModuleAddress, rule.Type, rule.Name) is { } expressions)
+            {
+                mask = mask.WithConfiguration(expressions.Has);
+            }
             var self = target?.Self ?? new SecurityGroupSource(null, rule.Address, null, null, null, null);
             var rules = new List<IngressRule>();
             try
             {
-                if (rule.Type == RuleType) TerraformRuleReader.ReadSecurityGroupRule(after, rule.Unknown, self, rules);
-                else TerraformRuleReader.ReadVpcIngressRule(after, rule.Unknown, rules);
+                if (rule.Type == RuleType) TerraformRuleReader.ReadSecurityGroupRule(after, mask, self, rules);
+                else TerraformRuleReader.ReadVpcIngressRule(after, mask, rules);
             }
             catch (InputException e)
             {

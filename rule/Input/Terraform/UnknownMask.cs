@@ -12,11 +12,22 @@ internal readonly struct UnknownMask
     private readonly JsonElement value;
     private readonly bool present;
 
-    public UnknownMask(JsonElement value)
+    private readonly Func<string, bool>? configured;
+
+    public UnknownMask(JsonElement value, Func<string, bool>? configured = null)
     {
         this.value = value;
         present = true;
+        this.configured = configured;
     }
+
+    /// <summary>
+    /// The mask of a resource whose configuration is known: an argument the configuration does not set and the
+    /// provider plans as unknown is one the provider computes, not one the user chose (the AWS provider plans
+    /// <c>source_security_group_id</c> of every new <c>aws_security_group_rule</c> so): it is read as absent, not as
+    /// the widest value. <paramref name="configured"/> tells whether the configuration sets an argument.
+    /// </summary>
+    public UnknownMask WithConfiguration(Func<string, bool> configured) => present ? new UnknownMask(value, configured) : this;
 
     /// <summary>The mask of a value read from a state, where everything is known.</summary>
     public static UnknownMask None => default;
@@ -25,7 +36,10 @@ internal readonly struct UnknownMask
     public bool IsUnknown => present && value.ValueKind == JsonValueKind.True;
 
     public UnknownMask Property(string name) =>
-        present && value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var child) ? new UnknownMask(child) : default;
+        present && value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var child)
+        && (configured is null || configured(name) || child.ValueKind != JsonValueKind.True)
+            ? new UnknownMask(child)
+            : default;
 
     public UnknownMask Index(int index) =>
         present && value.ValueKind == JsonValueKind.Array && index < value.GetArrayLength() ? new UnknownMask(value[index]) : default;
