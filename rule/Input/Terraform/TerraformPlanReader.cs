@@ -200,19 +200,26 @@ public static class TerraformPlanReader
                 KnownString(after, mask, "vpc_id"), KnownString(after, mask, "owner_id"), Tags(after, mask), []);
         }
 
-        /// <summary><c>tags_all</c> (with the provider's default tags) when known, else <c>tags</c>; the last value of a key wins.</summary>
+        /// <summary>
+        /// <c>tags_all</c> (with the provider's default tags) when known, else <c>tags</c>. A tag whose value is known
+        /// only after apply is kept with that as its value: as an exemption it is malformed, so it exempts nothing.
+        /// </summary>
         private static System.Collections.Immutable.ImmutableArray<ResourceTag> Tags(JsonCursor after, UnknownMask mask)
         {
-            var source = !mask.Property("tags_all").IsUnknown && after.Get("tags_all") is { } all ? all
-                : !mask.Property("tags").IsUnknown && after.Get("tags") is { } own ? own
-                : (JsonCursor?)null;
-            if (source is not { } map) return [];
+            var field = !mask.Property("tags_all").IsUnknown && after.Get("tags_all") is not null ? "tags_all"
+                : !mask.Property("tags").IsUnknown ? "tags"
+                : null;
+            if (field is null) return [];
             var tags = new List<ResourceTag>();
-            foreach (var (key, value) in map.ExpectObject("tags").Properties())
+            var unknown = mask.Property(field);
+            if (after.Get(field) is { } map)
             {
-                if (value.IsNull) continue;
-                GroupAssembly.SetTag(tags, key, value.AsString());
+                foreach (var (key, value) in map.ExpectObject(field).Properties())
+                {
+                    if (!value.IsNull && !unknown.Property(key).IsUnknown) GroupAssembly.SetTag(tags, key, value.AsString());
+                }
             }
+            foreach (var key in unknown.UnknownNames()) GroupAssembly.SetTag(tags, key, TerraformRuleReader.KnownAfterApply);
             return [.. tags];
         }
 

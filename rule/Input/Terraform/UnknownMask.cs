@@ -41,6 +41,12 @@ internal readonly struct UnknownMask
             ? new UnknownMask(child)
             : default;
 
+    /// <summary>The names of an object's members that are known only after apply (the keys of a map such as <c>tags</c>).</summary>
+    public IEnumerable<string> UnknownNames() =>
+        present && value.ValueKind == JsonValueKind.Object
+            ? value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.True).Select(p => p.Name).ToList()
+            : [];
+
     public UnknownMask Index(int index) =>
         present && value.ValueKind == JsonValueKind.Array && index < value.GetArrayLength() ? new UnknownMask(value[index]) : default;
 

@@ -121,9 +121,14 @@ public class TerraformPlanTests
         Assert.True(exempt.Exemption.IsExempt);
         Assert.Single(exempt.Findings);
 
+        // An exemption tag whose value is known only after apply exempts nothing, and says so.
+        var pending = plan["aws_security_group.pending_exemption"].Evaluation;
+        Assert.Equal(Compliance.NonCompliant, pending.Compliance);
+        Assert.StartsWith("Exemption tag ignored: '(known after apply)'", pending.Annotation, StringComparison.Ordinal);
+
         Assert.DoesNotContain("data.aws_security_group.shared", plan.Keys);
         Assert.DoesNotContain("aws_security_group_rule.app_ports_egress", plan.Keys);
-        Assert.Equal(11, plan.Count);
+        Assert.Equal(12, plan.Count);
     }
 
     [Fact]
