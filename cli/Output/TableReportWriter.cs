@@ -45,7 +45,8 @@ public sealed class TableReportWriter(TextWriter output, bool useColour, int? wi
         var parts = new List<(string Text, Func<string, string> Style)>
         {
             (verdict.PadRight(VerdictWidth), text => Colour(text, evaluation.Compliance)),
-            (item.ResourceId.PadRight(IdWidth), Plain),
+            // An id longer than its column (a Terraform address) still keeps its name apart.
+            (item.ResourceId.Length < IdWidth ? item.ResourceId.PadRight(IdWidth) : item.ResourceId + "  ", Plain),
             (name, Plain),
         };
         if (note.Length > 0) parts.Add(((name.Length > 0 ? "  " : "") + note, Dim));

@@ -84,6 +84,7 @@ public static class InputReader
         {
             return [ReadResult.Failed(value.Error($"expected a JSON object or array of security groups, not {JsonCursor.Describe(value.Kind)}"))];
         }
+        if (Terraform.TerraformPlanReader.LooksLikeTerraform(value)) return Terraform.TerraformPlanReader.Read(value);
         if (value.Get("SecurityGroups") is { } groups) return ReadList(groups.Items());
         if (value.Get("SecurityGroupRules") is { } rules) return ReadRulesResponse(value, rules);
         if (value.Get("configurationItems") is { } history) return ReadNewestPerResource(history);

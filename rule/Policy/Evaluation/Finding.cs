@@ -30,7 +30,8 @@ public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Por
             var text = Reason == FindingReason.BlockedPort
                 ? (Ports.Ranges.Length == 1 && Ports.Ranges[0].Count == 1 ? $"blocked port {Ports}" : $"blocked ports {Ports}")
                 : "not authorized";
-            return UnresolvedPrefixList ? text + ", prefix list unresolved" : text;
+            if (UnresolvedPrefixList) text += ", prefix list unresolved";
+            return Rule.Unresolved is { } assumed ? $"{text}, {assumed}" : text;
         }
     }
 

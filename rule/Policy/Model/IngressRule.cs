@@ -20,6 +20,14 @@ public sealed record IngressRule(
     public PortRange? PortsFor(IpProtocol transport) =>
         Protocol.IsAll ? PortRange.All : Protocol == transport ? Ports : null;
 
+    /// <summary>
+    /// What the reader could not know and replaced by its widest value (fail closed), for people: set by readers of
+    /// planned infrastructure (a Terraform value known only after apply), null for rules read from AWS. The rule is
+    /// judged as read — the widest value makes it at least as exposed as whatever the value turns out to be — and a
+    /// finding on it says what was assumed.
+    /// </summary>
+    public string? Unresolved { get; init; }
+
     /// <summary><c>FromPort</c> as EC2 reports it: the first port, the ICMP type, or -1.</summary>
     public int WireFromPort => Ports?.From ?? Icmp?.Type ?? -1;
 
