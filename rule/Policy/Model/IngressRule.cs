@@ -14,6 +14,16 @@ public sealed record IngressRule(
     string? RuleId)
 {
     /// <summary>
+    /// Values of the rule that could not be known before deployment and were assumed the worst (all protocols, every
+    /// port, any address), named for the finding's note — <c>FromPort is Fn::ImportValue Port</c>. Null when the rule
+    /// is fully known, as it always is when read from AWS.
+    /// </summary>
+    public string? Unknown { get; init; }
+
+    /// <summary>Where the rule is written, when it was read from source code (a template's file and line).</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>
     /// The TCP/UDP ports this rule opens for <paramref name="transport"/> (tcp or udp): its own range for a rule of
     /// that protocol, every port for an all-protocols rule, none otherwise.
     /// </summary>
