@@ -64,15 +64,17 @@ public static class YamlTemplate
                 parser.MoveNext();
                 (anchor, tag) = (mapping.Anchor.IsEmpty ? null : mapping.Anchor.Value, Tag(mapping.Tag));
                 var entries = ImmutableArray.CreateBuilder<KeyValuePair<string, TemplateNode>>();
+                var keyLines = ImmutableArray.CreateBuilder<int>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     var key = ReadNode(parser, anchors, depth + 1);
                     if (key is not TemplateScalar { Value: var name }) throw new TemplateException("a key must be plain text", key.Line);
                     if (!seen.Add(name)) throw new TemplateException($"duplicate key '{name}'", key.Line);
+                    keyLines.Add(key.Line);
                     entries.Add(KeyValuePair.Create(name, ReadNode(parser, anchors, depth + 1)));
                 }
-                node = new TemplateMap(entries.ToImmutable(), line);
+                node = new TemplateMap(entries.ToImmutable(), line) { KeyLines = keyLines.ToImmutable() };
                 break;
             default:
                 throw new TemplateException($"unexpected YAML ({current.GetType().Name})", line);

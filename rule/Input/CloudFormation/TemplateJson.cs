@@ -46,15 +46,17 @@ public static class TemplateJson
             case JsonTokenType.StartObject:
             {
                 var entries = ImmutableArray.CreateBuilder<KeyValuePair<string, TemplateNode>>();
+                var keyLines = ImmutableArray.CreateBuilder<int>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var key = reader.GetString()!;
                     if (!seen.Add(key)) throw new TemplateException($"duplicate key '{key}'", lines.LineOf(reader.TokenStartIndex));
+                    keyLines.Add(lines.LineOf(reader.TokenStartIndex));
                     reader.Read();
                     entries.Add(KeyValuePair.Create(key, ReadValue(ref reader, lines)));
                 }
-                return new TemplateMap(entries.ToImmutable(), line);
+                return new TemplateMap(entries.ToImmutable(), line) { KeyLines = keyLines.ToImmutable() };
             }
             case JsonTokenType.StartArray:
             {

@@ -18,6 +18,12 @@ public sealed record TemplateList(ImmutableArray<TemplateNode> Items, int Line) 
 
 public sealed record TemplateMap(ImmutableArray<KeyValuePair<string, TemplateNode>> Entries, int Line) : TemplateNode(Line)
 {
+    /// <summary>The line of each key (where a resource is named), parallel to <see cref="Entries"/>; empty when unknown.</summary>
+    public ImmutableArray<int> KeyLines { get; init; } = [];
+
+    /// <summary>The line of the key at <paramref name="index"/>, else of its value.</summary>
+    public int KeyLine(int index) => index < KeyLines.Length ? KeyLines[index] : Entries[index].Value.Line;
+
     public TemplateNode? this[string key]
     {
         get

@@ -45,27 +45,30 @@ public static class TemplateReader
         var groups = new Dictionary<string, (SecurityGroup? Group, ReadResult? Failure, int Line)>(StringComparer.Ordinal);
         var order = new List<string>();
         var standalone = new List<ReadResult>();
-        foreach (var (logicalId, node) in resources.Entries)
+        for (var index = 0; index < resources.Entries.Length; index++)
         {
+            var (logicalId, node) = resources.Entries[index];
             if (node is not TemplateMap resource || resource["Type"] is not TemplateScalar { Value: SecurityGroupMapping.SecurityGroupType }) continue;
             order.Add(logicalId);
             try
             {
-                groups[logicalId] = (SecurityGroupMapping.Group(logicalId, Properties(resource), resolver, file), null, node.Line);
+                groups[logicalId] = (SecurityGroupMapping.Group(logicalId, Properties(resource), resolver, file), null, resources.KeyLine(index));
             }
             catch (TemplateException e)
             {
-                groups[logicalId] = (null, Failure(logicalId, e), node.Line);
+                groups[logicalId] = (null, Failure(logicalId, e), resources.KeyLine(index));
             }
         }
-        foreach (var (logicalId, node) in resources.Entries)
+        for (var index = 0; index < resources.Entries.Length; index++)
         {
+            var (logicalId, node) = resources.Entries[index];
             if (node is not TemplateMap resource || resource["Type"] is not TemplateScalar { Value: SecurityGroupMapping.IngressType }) continue;
             try
             {
                 var properties = Properties(resource);
                 var target = SecurityGroupMapping.TargetGroup(properties, resolver);
-                var rule = SecurityGroupMapping.Rule(properties, resolver, logicalId, file, resource["Condition"] is TemplateScalar c ? $"Condition {c.Value}" : null);
+                var rule = SecurityGroupMapping.Rule(properties, resolver, logicalId, file, resource["Condition"] is TemplateScalar c ? $"Condition {c.Value}" : null)
+                    with { Location = new SourceLocation(file, resources.KeyLine(index), logicalId) };
                 if (target.Kind == TemplateValueKind.Resource && groups.TryGetValue(target.Text, out var joined))
                 {
                     if (joined.Group is { } group) groups[target.Text] = joined with { Group = group with { Ingress = group.Ingress.Add(rule) } };
@@ -78,7 +81,7 @@ public static class TemplateReader
                     _ => $"ingress to a group unknown before deployment ({target.Text})",
                 };
                 var own = new SecurityGroup(logicalId, name, null, null, null, [], [rule]);
-                standalone.Add(ReadResult.Read(ResourceItem.ForGroup(own, ResourceContext.Unknown) with { Location = new SourceLocation(file, node.Line, logicalId) }));
+                standalone.Add(ReadResult.Read(ResourceItem.ForGroup(own, ResourceContext.Unknown) with { Location = new SourceLocation(file, resources.KeyLine(index), logicalId) }));
             }
             catch (TemplateException e)
             {
