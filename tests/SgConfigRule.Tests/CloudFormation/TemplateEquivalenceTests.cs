@@ -110,6 +110,17 @@ public sealed class TemplateEquivalenceTests
     }
 
     [Fact]
+    public void The_Multitool_validates_the_SARIF_of_a_template()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("sgcr-cfn-sarif-").FullName, "scan.sarif");
+        Assert.Equal(ExitCodes.NonCompliant, CliRunner.Run("scan", Templates.DataFile("sample-account.yaml"), "--format", "sarif", "--output", file).ExitCode);
+        var multitool = Path.Combine(TestData.RepositoryRoot, "tests", "tools", "node_modules", ".bin", "sarif-multitool");
+        var validation = ProcessRunner.Run(multitool, ["validate", file], timeout: TimeSpan.FromMinutes(2));
+        Assert.True(validation.ExitCode == 0, validation.All);
+        Assert.DoesNotContain(": error ", validation.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_relative_template_path_stays_relative_in_SARIF_so_code_scanning_finds_it_in_the_repository()
     {
         var dir = Directory.CreateTempSubdirectory("sgcr-cfn-").FullName;
