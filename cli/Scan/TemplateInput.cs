@@ -96,7 +96,7 @@ public static class TemplateInput
                 && reader.Read() && reader.TokenType == JsonTokenType.PropertyName
                 && Sections.Contains(reader.GetString()!);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return false;
         }

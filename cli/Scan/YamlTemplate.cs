@@ -31,6 +31,11 @@ public static class YamlTemplate
         {
             throw new TemplateException($"not valid YAML: {e.Message}", (int)e.Start.Line);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails so on some malformed text (a stray carriage return in a plain scalar).
+            throw new TemplateException($"not valid YAML: {e.Message}", 0);
+        }
     }
 
     private static TemplateNode ReadNode(IParser parser, Dictionary<string, TemplateNode> anchors, int depth)

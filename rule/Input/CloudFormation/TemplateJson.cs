@@ -26,6 +26,11 @@ public static class TemplateJson
         {
             throw new TemplateException($"not valid JSON: {e.Message}", (int)(e.LineNumber ?? -1) + 1);
         }
+        catch (InvalidOperationException e)
+        {
+            // A string that is not valid UTF-8.
+            throw new TemplateException($"not valid JSON: {e.Message}", 0);
+        }
     }
 
     /// <summary>A parsed JSON value, without lines (hooks receive properties, not a file).</summary>
