@@ -79,17 +79,19 @@ import os, re, sys
 output, architecture, native_aot, *sources = sys.argv[1:]
 for source in sources:
     text = open(source, encoding="utf-8").read()
+    # Every function of the template (template.yaml also has the optional deploy-time hook's).
+    functions = len(re.findall(r"\n    Type: AWS::Serverless::Function\n", text))
     text, count = re.subn(r"CodeUri: \.\.?\s+# artifact: (\w+)", r"CodeUri: \1.zip", text)
-    if count != 2:
-        sys.exit(f"expected 2 CodeUri lines marked '# artifact:' in {source}, found {count}")
+    if count != functions or count < 2:
+        sys.exit(f"expected {functions} CodeUri lines marked '# artifact:' in {source}, found {count}")
     text, count = re.subn(r"(  Architecture:\n    Type: String\n    Default: )\w+", r"\g<1>" + architecture, text)
     if count != 1:
         sys.exit(f"expected the Architecture parameter in {source}")
     if native_aot == "true":
         # Same handler strings: the bootstrap runs the function _HANDLER names. The architecture is fixed by the build.
         text, count = re.subn(r"(\n      Runtime: )dotnet10\n", r"\g<1>provided.al2023\n", text)
-        if count != 2:
-            sys.exit(f"expected 2 functions with Runtime: dotnet10 in {source}, found {count}")
+        if count != functions:
+            sys.exit(f"expected {functions} functions with Runtime: dotnet10 in {source}, found {count}")
         text = re.sub(r"(  Architecture:\n    Type: String\n    Default: \w+\n)(    AllowedValues: .*\n)?",
                       lambda m: m.group(1) + f"    AllowedValues: [{architecture}]\n", text, count=1)
         # SnapStart is for managed runtimes only; a native executable starts in milliseconds without it.

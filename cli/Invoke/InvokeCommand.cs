@@ -45,7 +45,20 @@ public static class InvokeCommand
         remediation.SetAction((result, cancellationToken) => RunRemediationAsync(result.GetValue(payloadFile)!, result.GetValue(remediationRegion),
             result.GetValue(remediationProfile), terminal, cancellationToken));
 
-        return new Command("invoke", "Run a function of SgConfigRule in-process against AWS or an AWS-compatible endpoint.") { rule, remediation };
+        var hookRequest = new Argument<string>("EVENT")
+        {
+            Description = "A CloudFormation Lambda hook request as JSON (a file, or '-'), as CloudFormation sends it for a resource operation.",
+        };
+        CommandLineChecks.RefuseUnknownOptions(hookRequest);
+        var hookParameters = new Option<string?>("--params")
+        {
+            Description = $"Rule parameters (JSON or @FILE); default: {SgConfigRule.Rule.Hook.HookFunction.ParametersVariable}, as the deployed hook reads them, else the defaults.",
+            HelpName = "JSON|@FILE",
+        };
+        var hook = new Command("hook", "Run the deploy-time hook function on a request, as CloudFormation would (no AWS call).") { hookRequest, hookParameters };
+        hook.SetAction(result => RunHook(result.GetValue(hookRequest)!, result.GetValue(hookParameters), terminal));
+
+        return new Command("invoke", "Run a function of SgConfigRule in-process against AWS or an AWS-compatible endpoint.") { rule, remediation, hook };
     }
 
     private static async Task<int> RunRuleAsync(string eventFile, string? parametersText, string? region, string? profile,
@@ -86,6 +99,49 @@ public static class InvokeCommand
             terminal.Error.WriteLine($"error: the invocation failed (AWS Config would retry it): {e.Message}");
             return InvocationFailed;
         }
+    }
+
+    /// <summary>
+    /// Prints the hook's answer. Exit 0: SUCCESS; 1: FAILED NonCompliant (CloudFormation would block, or warn in WARN
+    /// mode); 2: the request or the parameters cannot be read (InternalFailure).
+    /// </summary>
+    private static int RunHook(string requestFile, string? parametersText, Terminal terminal)
+    {
+        byte[] request;
+        string? parameters;
+        try
+        {
+            request = ReadEvent(requestFile, terminal);
+            RequireContent(request);
+            SgConfigRule.Input.CloudFormation.HookRequest.Parse(request);
+            parameters = parametersText is null
+                ? Environment.GetEnvironmentVariable(SgConfigRule.Rule.Hook.HookFunction.ParametersVariable)
+                : CommandLineChecks.ReadParameters(parametersText);
+            ParameterParser.Parse(parameters);
+        }
+        catch (InputException e)
+        {
+            terminal.Error.WriteLine($"error: {requestFile}: not a hook request: {(e.JsonPath == "$" ? e.Problem : $"{e.JsonPath}: {e.Problem}")}");
+            return ExitCodes.InputError;
+        }
+        catch (ParameterException e)
+        {
+            terminal.Error.WriteLine($"error: --params: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliUsageException)
+        {
+            terminal.Error.WriteLine($"error: {requestFile}: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        var response = new SgConfigRule.Rule.Hook.HookFunction(parameters, TimeProvider.System, terminal.Error).Invoke(request);
+        terminal.Out.WriteLine(System.Text.Encoding.UTF8.GetString(response.ToJson(indented: true)));
+        return response.ErrorCode switch
+        {
+            null => ExitCodes.Clean,
+            "NonCompliant" => ExitCodes.NonCompliant,
+            _ => ExitCodes.InputError,
+        };
     }
 
     /// <summary>Exit 0 for every successful status (including nothing to do), 1 for Failed, 2 for usage errors.</summary>

@@ -42,6 +42,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
     {
         json.WriteStartObject();
         json.WriteString("resourceId", item.ResourceId);
+        WriteLocation(item.Location);
         json.WriteString("resourceName", item.ResourceName);
         json.WriteString("accountId", item.Context.AccountId);
         json.WriteString("region", item.Context.Region);
@@ -60,12 +61,25 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
             json.WriteString("source", rule.Source.Display);
             json.WriteString("sourceType", rule.Source.SourceType);
             json.WriteString("reason", finding.ReasonCode);
+            WriteLocation(rule.Location);
+            if (rule.Assumed is { } unknown) json.WriteString("assumedUnknown", unknown);
             json.WriteString("description", rule.Description);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();
         text.FlushIfFull();
+    }
+
+    /// <summary>Where infrastructure code defines the resource or rule; nothing for what was read from AWS.</summary>
+    private void WriteLocation(SourceLocation? location)
+    {
+        if (location is null) return;
+        json.WriteStartObject("location");
+        json.WriteString("file", location.File);
+        json.WriteNumber("line", location.Line);
+        json.WriteString("name", location.Name);
+        json.WriteEndObject();
     }
 
     /// <summary>The exemption tag as the policy read it: null without a tag; else its status, date and reason.</summary>

@@ -97,7 +97,22 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             writer.WriteEndObject();
             writer.WriteStartArray("locations");
             writer.WriteStartObject();
-            if (File.Exists(source))
+            // Infrastructure code: the line the rule is written on, so the dashboard annotates the pull request there.
+            if ((finding.Rule.Location ?? item.Location) is { } at)
+            {
+                writer.WriteStartObject("physicalLocation");
+                writer.WriteStartObject("artifactLocation");
+                writer.WriteString("uri", ArtifactUri(at.File));
+                writer.WriteEndObject();
+                if (at.Line > 0)
+                {
+                    writer.WriteStartObject("region");
+                    writer.WriteNumber("startLine", at.Line);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndObject();
+            }
+            else if (File.Exists(source))
             {
                 writer.WriteStartObject("physicalLocation");
                 writer.WriteStartObject("artifactLocation");
@@ -108,7 +123,9 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             writer.WriteStartArray("logicalLocations");
             writer.WriteStartObject();
             writer.WriteString("name", item.ResourceId);
-            writer.WriteString("fullyQualifiedName", $"{item.Context.AccountId ?? "unknown-account"}/{item.Context.Region ?? "unknown-region"}/{item.ResourceId}");
+            writer.WriteString("fullyQualifiedName", item.Location is { } defined
+                ? $"{defined.File}/{item.ResourceId}"
+                : $"{item.Context.AccountId ?? "unknown-account"}/{item.Context.Region ?? "unknown-region"}/{item.ResourceId}");
             writer.WriteString("kind", "resource");
             writer.WriteEndObject();
             writer.WriteEndArray();
@@ -133,6 +150,7 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             writer.WriteNumber("fromPort", finding.Rule.WireFromPort);
             writer.WriteNumber("toPort", finding.Rule.WireToPort);
             writer.WriteString("source", finding.Rule.Source.Display);
+            if (finding.Rule.Assumed is { } unknown) writer.WriteString("assumedUnknown", unknown);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

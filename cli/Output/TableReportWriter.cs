@@ -56,6 +56,7 @@ public sealed class TableReportWriter(TextWriter output, bool useColour, int? wi
         {
             var details = new List<string> { finding.ReasonText };
             if (finding.Rule.RuleId is { } ruleId) details.Add(ruleId);
+            if (finding.Rule.Location is { } at) details.Add($"{at.File}:{at.Line}");
             if (!string.IsNullOrEmpty(finding.Rule.Description)) details.Add($"\"{finding.Rule.Description}\"");
             Emit(VerdictWidth + 2, VerdictWidth + 4,
             [

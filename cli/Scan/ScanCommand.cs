@@ -85,11 +85,16 @@ public static class ScanCommand
             Description = "With --live: how many Regions (of all accounts) are read at once.",
             DefaultValueFactory = _ => OrganizationScan.DefaultConcurrency,
         };
+        var templateParameters = new Option<string?>("--template-parameters")
+        {
+            Description = "Values for CloudFormation template parameters: KEY=VALUE,KEY=VALUE, or @FILE ([{\"ParameterKey\", \"ParameterValue\"}]). Others take their Default.",
+            HelpName = "KEY=VALUE,...|@FILE",
+        };
 
         var command = new Command("scan", "Evaluate security groups from exported JSON, or a live account, and report what the rule would flag.")
         {
             inputs, parameters, at, format, all, onlyNonCompliant, outputFile, quiet, softFail, live, region, profile,
-            aggregator, roleName, accounts, concurrency,
+            aggregator, roleName, accounts, concurrency, templateParameters,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -107,6 +112,16 @@ public static class ScanCommand
                 return ExitCodes.InputError;
             }
             options = options with { AllGroups = result.GetValue(all), OnlyNonCompliant = result.GetValue(onlyNonCompliant), Quiet = result.GetValue(quiet) };
+            IReadOnlyDictionary<string, string> templateValues;
+            try
+            {
+                templateValues = TemplateInput.ParseParameters(result.GetValue(templateParameters));
+            }
+            catch (CliUsageException e)
+            {
+                terminal.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.InputError;
+            }
             var isLive = result.GetValue(live);
             var liveRegion = result.GetValue(region);
             var liveProfile = result.GetValue(profile);
@@ -148,7 +163,7 @@ public static class ScanCommand
             {
                 if (!isLive)
                 {
-                    return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, to.OpenStandardInput, to.StandardInputHasData), to, cancellationToken).ConfigureAwait(false);
+                    return await ScanRunner.RunAsync(options, new FileScanSource(options.Inputs, to.OpenStandardInput, to.StandardInputHasData) { TemplateParameters = templateValues }, to, cancellationToken).ConfigureAwait(false);
                 }
                 var clients = new List<Amazon.EC2.IAmazonEC2>();
                 try

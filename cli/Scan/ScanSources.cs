@@ -24,12 +24,15 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
 {
     public bool IsBundledSample => InputFile.UsesBundledSample(inputs, standardInputHasData);
 
+    /// <summary>Values for CloudFormation templates' parameters (<c>--template-parameters</c>).</summary>
+    public IReadOnlyDictionary<string, string> TemplateParameters { get; init; } = new Dictionary<string, string>();
+
     public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         foreach (var input in InputFile.Expand(inputs, standardInput, standardInputHasData))
         {
-            foreach (var outcome in Read(input))
+            foreach (var outcome in Read(input, TemplateParameters))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return new ScanInput(input.Name, outcome, PrefixListCatalog.Empty);
@@ -37,7 +40,7 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
         }
     }
 
-    private static IEnumerable<ReadResult> Read(InputFile input)
+    private static IEnumerable<ReadResult> Read(InputFile input, IReadOnlyDictionary<string, string> templateParameters)
     {
         Stream stream;
         try
@@ -48,15 +51,26 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
         {
             return [ReadResult.Failed(new InputException("$", $"cannot read: {e.Message}"))];
         }
-        return ReadAndDispose(stream);
+        return ReadAndDispose(stream, input.Name, templateParameters);
     }
 
     /// <summary>Streams the input: memory stays flat however many groups the file holds.</summary>
-    private static IEnumerable<ReadResult> ReadAndDispose(Stream stream)
+    private static IEnumerable<ReadResult> ReadAndDispose(Stream stream, string name, IReadOnlyDictionary<string, string> templateParameters)
     {
         using (stream)
         {
-            foreach (var result in InputStreamReader.Read(stream)) yield return result;
+            // A CloudFormation template is told by its content; anything else is an export, read from the same bytes.
+            IEnumerable<ReadResult>? template;
+            Stream replay = stream;
+            try
+            {
+                template = TemplateInput.TryRead(stream, name, templateParameters, out replay);
+            }
+            catch (IOException e)
+            {
+                template = [ReadResult.Failed(new InputException("$", $"cannot read: {e.Message}"))];
+            }
+            foreach (var result in template ?? InputStreamReader.Read(replay)) yield return result;
         }
     }
 }

@@ -15,11 +15,13 @@ public static class LambdaHandlers
 {
     public const string Rule = "SgConfigRule.Rule::SgConfigRule.Rule.RuleFunction::HandleAsync";
     public const string Revoke = "SgConfigRule.Remediation::SgConfigRule.Remediation.RevokeFunction::HandleAsync";
+    public const string Hook = "SgConfigRule.Rule::SgConfigRule.Rule.Hook.HookFunction::HandleAsync";
 
     private static readonly Dictionary<string, Func<LambdaHandler>> Known = new(StringComparer.Ordinal)
     {
         [Rule] = () => new RuleFunction().HandleAsync,
         [Revoke] = () => new RevokeFunction().HandleAsync,
+        [Hook] = () => new SgConfigRule.Rule.Hook.HookFunction().HandleAsync,
     };
 
     public static IReadOnlyCollection<string> Names => Known.Keys;

@@ -1,4 +1,4 @@
-// cfn-lint 1.9.7 ships a 2019 resource specification that lacks AWS::Config::RemediationConfiguration,
+// cfn-lint 1.9.7 ships a 2019 resource specification that lacks AWS::Config::RemediationConfiguration, AWS::CloudFormation::LambdaHook,
 // AWS::SSM::Document.DocumentFormat and SAM's Architectures. This makes a copy of it (cfn-lint-patched/) fed the
 // specification of @aws-cdk/cfnspec 2.72.1 instead (see the team's tooling notes, section 1).
 // usage: node patch-cfn-lint.js   (run from tests/tools, after npm ci)
@@ -16,6 +16,40 @@ const cdk = require('@aws-cdk/cfnspec/spec/specification.json');
 const spec = JSON.parse(JSON.stringify(cdk));
 for (const name of Object.keys(spec.ResourceTypes)) if (name.startsWith('AWS::Serverless')) delete spec.ResourceTypes[name];
 for (const name of Object.keys(spec.PropertyTypes)) if (name.startsWith('AWS::Serverless')) delete spec.PropertyTypes[name];
+// AWS::CloudFormation::LambdaHook (November 2024) postdates the CDK's 2023 specification: add it as the template
+// reference documents it (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-lambdahook.html,
+// and its StackFilters, StackNames, StackRoles, TargetFilters and HookTarget property types).
+const doc = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-lambdahook.html';
+const text = (required, update = 'Mutable') => ({ Required: required, PrimitiveType: 'String', UpdateType: update });
+const texts = (required) => ({ Required: required, Type: 'List', PrimitiveItemType: 'String', DuplicatesAllowed: false, UpdateType: 'Mutable' });
+const typed = (type, required = false) => ({ Required: required, Type: type, UpdateType: 'Mutable' });
+if (!spec.ResourceTypes['AWS::CloudFormation::LambdaHook']) {
+  spec.ResourceTypes['AWS::CloudFormation::LambdaHook'] = {
+    Documentation: doc,
+    Attributes: { HookArn: { PrimitiveType: 'String' } },
+    Properties: {
+      Alias: text(true, 'Immutable'),
+      ExecutionRole: text(true),
+      FailureMode: text(true),
+      HookStatus: text(true),
+      LambdaFunction: text(true),
+      StackFilters: typed('StackFilters'),
+      TargetFilters: typed('TargetFilters'),
+      TargetOperations: texts(true),
+    },
+  };
+  Object.assign(spec.PropertyTypes, {
+    'AWS::CloudFormation::LambdaHook.StackFilters': { Documentation: doc, Properties: {
+      FilteringCriteria: text(true), StackNames: typed('StackNames'), StackRoles: typed('StackRoles') } },
+    'AWS::CloudFormation::LambdaHook.StackNames': { Documentation: doc, Properties: { Include: texts(false), Exclude: texts(false) } },
+    'AWS::CloudFormation::LambdaHook.StackRoles': { Documentation: doc, Properties: { Include: texts(false), Exclude: texts(false) } },
+    'AWS::CloudFormation::LambdaHook.TargetFilters': { Documentation: doc, Properties: {
+      Actions: texts(false), InvocationPoints: texts(false), TargetNames: texts(false),
+      Targets: { Required: false, Type: 'List', ItemType: 'HookTarget', DuplicatesAllowed: false, UpdateType: 'Mutable' } } },
+    'AWS::CloudFormation::LambdaHook.HookTarget': { Documentation: doc, Properties: {
+      Action: text(true), InvocationPoint: text(true), TargetName: text(true) } },
+  });
+}
 fs.writeFileSync(path.join(target, 'data', 'aws_resources_specification.json'), JSON.stringify(spec));
 
 // SAM: add the function properties cfn-lint's SAM data lacks (primitives and lists typed, the rest as Json).

@@ -184,9 +184,9 @@ public static class TerraformPlanReader
                 if (!configuration.IsPresent || expressions is null || expressions.Value.Has("ingress"))
                 {
                     builder.Rules.Add(new IngressRule(IpProtocol.All, null, null, new CidrSource(Cidr.IPv4(0, 0)), null, null)
-                        { Unresolved = "ingress known only after apply, assumed all traffic from anywhere" });
+                        { Assumed = "ingress known only after apply, assumed all traffic from anywhere" });
                     builder.Rules.Add(new IngressRule(IpProtocol.All, null, null, new CidrSource(Cidr.IPv6(UInt128.Zero, 0)), null, null)
-                        { Unresolved = "ingress known only after apply, assumed all traffic from anywhere" });
+                        { Assumed = "ingress known only after apply, assumed all traffic from anywhere" });
                 }
             }
             else if (after.Get("ingress") is { } ingress)
@@ -227,7 +227,7 @@ public static class TerraformPlanReader
         {
             var after = rule.After!.Value;
             var (target, note) = FindGroup(rule, after);
-            var mask = rule.Unknown;
+            var mask = rule.Assumed;
             if (configuration.Expressions(rule.ModuleAddress, rule.Type, rule.Name) is { } expressions)
             {
                 mask = mask.WithConfiguration(expressions.Has);
@@ -257,13 +257,13 @@ public static class TerraformPlanReader
             }
             if (rule.Type == RuleType && rules.Count == 0) return; // an egress rule of a group not in the plan
             var group = new SecurityGroup(rule.Address, note, null, null, null, [], [.. rules]);
-            standalone.Add(ReadResult.Read(ResourceItem.ForGroup(group, Context(rule.After, rule.Unknown))));
+            standalone.Add(ReadResult.Read(ResourceItem.ForGroup(group, Context(rule.After, rule.Assumed))));
         }
 
         /// <summary>The group a rule belongs to, or null and what to call the rule's own item.</summary>
         private (GroupBuilder? Group, string Note) FindGroup(Resource rule, JsonCursor after)
         {
-            if (KnownString(after, rule.Unknown, "security_group_id") is { } id)
+            if (KnownString(after, rule.Assumed, "security_group_id") is { } id)
             {
                 return byId.TryGetValue(id, out var known) ? (known, "") : (null, $"{id} (group not in this plan)");
             }
@@ -293,7 +293,7 @@ public static class TerraformPlanReader
 
         private static bool SameRule(IngressRule a, IngressRule b) =>
             a.Protocol == b.Protocol && a.Ports == b.Ports && a.Icmp == b.Icmp && a.Source == b.Source
-            && a.Unresolved is null && b.Unresolved is null;
+            && a.Assumed is null && b.Assumed is null;
 
         /// <summary>Account and Region from the group's ARN when known, the plan's time as the capture time.</summary>
         private ResourceContext Context(JsonCursor? after, UnknownMask mask)

@@ -7,7 +7,7 @@ namespace SgConfigRule.Input.Terraform;
 /// <c>aws_security_group_rule</c> and an <c>aws_vpc_security_group_ingress_rule</c> — as the policy model: one rule
 /// per source, as EC2 would create them. A value known only after apply is replaced by its widest value (all
 /// protocols, port 0 or 65535, the whole address space, an unknown prefix list or group) and the rule says so in
-/// <see cref="IngressRule.Unresolved"/>: the verdict is never better than the value could make it.
+/// <see cref="IngressRule.Assumed"/>: the verdict is never better than the value could make it.
 /// </summary>
 internal static class TerraformRuleReader
 {
@@ -213,7 +213,7 @@ internal static class TerraformRuleReader
             (null, { } s) => s,
             ({ } t, { } s) => t + "; " + s,
         };
-        rules.Add(new IngressRule(traffic.Protocol, traffic.Ports, traffic.Icmp, source, description, RuleId: null) { Unresolved = assumed });
+        rules.Add(new IngressRule(traffic.Protocol, traffic.Ports, traffic.Icmp, source, description, RuleId: null) { Assumed = assumed });
     }
 
     /// <summary>The item of a JSON array that the mask marks, for callers reading lists of blocks.</summary>

@@ -15,7 +15,8 @@ public enum FindingReason
 /// <summary>
 /// A disallowed ingress rule: the rule, the reason, and the offending ports (the blocked ports it opens, or the ports
 /// it opens that are not authorized). <see cref="UnresolvedPrefixList"/> marks a prefix-list source whose entries were
-/// unknown and which was therefore treated as in scope.
+/// unknown and which was therefore treated as in scope; it is also set for a source unknown before deployment
+/// (<see cref="UnresolvedSource"/>), whose rule says what was assumed (<see cref="IngressRule.Assumed"/>).
 /// </summary>
 public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Ports, bool UnresolvedPrefixList)
 {
@@ -30,8 +31,9 @@ public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Por
             var text = Reason == FindingReason.BlockedPort
                 ? (Ports.Ranges.Length == 1 && Ports.Ranges[0].Count == 1 ? $"blocked port {Ports}" : $"blocked ports {Ports}")
                 : "not authorized";
-            if (UnresolvedPrefixList) text += ", prefix list unresolved";
-            return Rule.Unresolved is { } assumed ? $"{text}, {assumed}" : text;
+            // An unresolved source that is not a prefix list (an address unknown before deployment) says what was assumed.
+            if (UnresolvedPrefixList && Rule.Source is PrefixListSource) text += ", prefix list unresolved";
+            return Rule.Assumed is { } assumed ? $"{text}, {assumed}" : text;
         }
     }
 

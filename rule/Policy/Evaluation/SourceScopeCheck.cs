@@ -38,6 +38,9 @@ public static class SourceScopeCheck
                     if (!trusted.Trusts(entry) && CidrCounts(entry, scope)) return SourceVerdict.InScope;
                 }
                 return SourceVerdict.OutOfScope;
+            case UnresolvedSource:
+                // Any address, even 0.0.0.0/0: counts under every scope, and no trusted CIDR is known to cover it.
+                return SourceVerdict.InScopeUnresolved;
             case SecurityGroupSource:
                 return scope == SourceScope.All ? SourceVerdict.InScope : SourceVerdict.OutOfScope;
             default:

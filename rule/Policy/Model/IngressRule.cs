@@ -14,19 +14,22 @@ public sealed record IngressRule(
     string? RuleId)
 {
     /// <summary>
+    /// What a reader of planned infrastructure (a CloudFormation template, a Terraform plan) could not know and what it
+    /// assumed instead — the widest value, so the rule is at least as exposed as whatever the value turns out to be
+    /// (fail closed): <c>assumed the worst: FromPort is Fn::ImportValue Port</c>, <c>to_port known only after apply,
+    /// assumed 65535</c>. A finding on the rule says it. Null when the rule is fully known, as it always is from AWS.
+    /// </summary>
+    public string? Assumed { get; init; }
+
+    /// <summary>Where the rule is written, when it was read from source code (a template's file and line).</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>
     /// The TCP/UDP ports this rule opens for <paramref name="transport"/> (tcp or udp): its own range for a rule of
     /// that protocol, every port for an all-protocols rule, none otherwise.
     /// </summary>
     public PortRange? PortsFor(IpProtocol transport) =>
         Protocol.IsAll ? PortRange.All : Protocol == transport ? Ports : null;
-
-    /// <summary>
-    /// What the reader could not know and replaced by its widest value (fail closed), for people: set by readers of
-    /// planned infrastructure (a Terraform value known only after apply), null for rules read from AWS. The rule is
-    /// judged as read — the widest value makes it at least as exposed as whatever the value turns out to be — and a
-    /// finding on it says what was assumed.
-    /// </summary>
-    public string? Unresolved { get; init; }
 
     /// <summary><c>FromPort</c> as EC2 reports it: the first port, the ICMP type, or -1.</summary>
     public int WireFromPort => Ports?.From ?? Icmp?.Type ?? -1;

@@ -43,3 +43,14 @@ public sealed record SecurityGroupSource(
     public override string SourceType => "securityGroup";
     public override string Display => GroupId ?? GroupName ?? "(unnamed group)";
 }
+
+/// <summary>
+/// A CIDR source whose value could not be known before deployment (an infrastructure template's import, attribute or
+/// condition). It stands for any address: every source scope counts it and no trusted source covers it (fail closed).
+/// <see cref="Unknown"/> names the value, for the note on the finding.
+/// </summary>
+public sealed record UnresolvedSource(string Unknown) : IngressSource
+{
+    public override string SourceType => "unresolved";
+    public override string Display => "(unknown address)";
+}

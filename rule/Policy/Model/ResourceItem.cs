@@ -27,6 +27,9 @@ public sealed record ResourceItem
     public SecurityGroup? Group { get; }
     public string? NotApplicableReason { get; }
 
+    /// <summary>Where the resource is defined, when it was read from infrastructure code rather than from AWS.</summary>
+    public SourceLocation? Location { get; init; }
+
     public static ResourceItem ForGroup(SecurityGroup group, ResourceContext context) =>
         new(SecurityGroupType, group.GroupId, group.GroupName, context, group, null);
 

@@ -21,6 +21,7 @@ public sealed class IamPolicyTests
         { "template.yaml", "{}" },
         { "template.yaml", """{"ProtectExemptGroupsInIam":"false","TopicKmsKeyArn":"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}""" },
         { "template.yaml", """{"ExemptionTagKey":"","EnableSnapStart":"true","RemediationMode":"Off"}""" },
+        { "template.yaml", """{"EnableDeployHook":"true","DeployHookFailureMode":"FAIL"}""" },
         { "org/central.yaml", Organization },
         { "org/central.yaml", """{"OrganizationId":"o-a1b2c3d4e5","AllowConfigFromAnyAccount":"true","ProtectExemptGroupsInIam":"false"}""" },
         { "org/member.yaml", Member },

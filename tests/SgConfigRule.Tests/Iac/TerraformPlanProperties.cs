@@ -60,7 +60,7 @@ public class TerraformPlanProperties
                     Assert.Equal(Compliance.NonCompliant, evaluation.Compliance);
                     // Flagged with what was assumed, or, when the unknown value could not matter (the ports of an
                     // all-traffic rule), exactly as its known value is.
-                    Assert.Contains(evaluation.Findings, f => f.Rule.Unresolved is not null || f.Display == concrete.Display);
+                    Assert.Contains(evaluation.Findings, f => f.Rule.Assumed is not null || f.Display == concrete.Display);
                 }
                 // The rules that are known judge as they would directly.
                 var known = group.Rules.Where((_, i) => i != index).Select(r => Evaluator.Judge(ToModel(r), parameters, catalog))
