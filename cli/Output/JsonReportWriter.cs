@@ -62,7 +62,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
             json.WriteString("sourceType", rule.Source.SourceType);
             json.WriteString("reason", finding.ReasonCode);
             WriteLocation(rule.Location);
-            if (rule.Assumed is { } unknown) json.WriteString("assumedUnknown", unknown);
+            if (rule.Assumed is { } unknown) json.WriteString("assumed", unknown);
             json.WriteString("description", rule.Description);
             json.WriteEndObject();
         }

@@ -150,7 +150,7 @@ public sealed class SarifReportWriter(TextWriter output) : IReportWriter, IDispo
             writer.WriteNumber("fromPort", finding.Rule.WireFromPort);
             writer.WriteNumber("toPort", finding.Rule.WireToPort);
             writer.WriteString("source", finding.Rule.Source.Display);
-            if (finding.Rule.Assumed is { } unknown) writer.WriteString("assumedUnknown", unknown);
+            if (finding.Rule.Assumed is { } unknown) writer.WriteString("assumed", unknown);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -227,7 +227,7 @@ public static class TerraformPlanReader
         {
             var after = rule.After!.Value;
             var (target, note) = FindGroup(rule, after);
-            var mask = rule.Assumed;
+            var mask = rule.Unknown;
             if (configuration.Expressions(rule.ModuleAddress, rule.Type, rule.Name) is { } expressions)
             {
                 mask = mask.WithConfiguration(expressions.Has);
@@ -257,13 +257,13 @@ public static class TerraformPlanReader
             }
             if (rule.Type == RuleType && rules.Count == 0) return; // an egress rule of a group not in the plan
             var group = new SecurityGroup(rule.Address, note, null, null, null, [], [.. rules]);
-            standalone.Add(ReadResult.Read(ResourceItem.ForGroup(group, Context(rule.After, rule.Assumed))));
+            standalone.Add(ReadResult.Read(ResourceItem.ForGroup(group, Context(rule.After, rule.Unknown))));
         }
 
         /// <summary>The group a rule belongs to, or null and what to call the rule's own item.</summary>
         private (GroupBuilder? Group, string Note) FindGroup(Resource rule, JsonCursor after)
         {
-            if (KnownString(after, rule.Assumed, "security_group_id") is { } id)
+            if (KnownString(after, rule.Unknown, "security_group_id") is { } id)
             {
                 return byId.TryGetValue(id, out var known) ? (known, "") : (null, $"{id} (group not in this plan)");
             }
