@@ -44,8 +44,16 @@ if ! cmp -s tests/tools/package-lock.json tests/tools/node_modules/.sgcr-install
     echo "warning: npm ci failed in tests/tools; tests that need it will fail"
   fi
 fi
+# Patched again when patch-cfn-lint.js changes (a new resource type), not only when the patched copy is missing.
+if [ -d tests/tools/cfn-lint-patched ] && ! cmp -s tests/tools/patch-cfn-lint.js tests/tools/cfn-lint-patched/.sgcr-patched-by.js; then
+  rm -rf tests/tools/cfn-lint-patched
+fi
 if [ -d tests/tools/node_modules/cfn-lint ] && [ ! -d tests/tools/cfn-lint-patched ]; then
-  node tests/tools/patch-cfn-lint.js || echo "warning: could not patch cfn-lint; the template tests will fail"
+  if node tests/tools/patch-cfn-lint.js; then
+    cp tests/tools/patch-cfn-lint.js tests/tools/cfn-lint-patched/.sgcr-patched-by.js
+  else
+    echo "warning: could not patch cfn-lint; the template tests will fail"
+  fi
 fi
 
 if ! dotnet build SgConfigRule.sln -c Release -nologo -clp:ErrorsOnly; then
