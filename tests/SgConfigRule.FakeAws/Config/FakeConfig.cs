@@ -45,6 +45,9 @@ public sealed class FakeConfig
     private readonly Dictionary<(string Type, string Id), List<FakeConfigItem>> history = [];
     private readonly List<(string Type, string Id)> order = [];
     private readonly ConcurrentQueue<PostedEvaluation> evaluations = new();
+    // The result per rule and resource, kept as evaluations arrive (GetComplianceDetailsByConfigRule pages through it).
+    private readonly Dictionary<(string Rule, string Type, string Id), PostedEvaluation> latest = [];
+    private readonly List<(string Rule, string Type, string Id)> latestOrder = [];
     private readonly ConcurrentDictionary<string, bool> invalidTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokenRules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeConfigRule> rules = new(StringComparer.Ordinal);
@@ -68,10 +71,10 @@ public sealed class FakeConfig
     /// The latest evaluation of each resource for a rule, as GetComplianceDetailsByConfigRule sees them: the one with the
     /// latest OrderingTimestamp, the one posted last among equals.
     /// </summary>
-    public IReadOnlyList<PostedEvaluation> LatestResults(string configRuleName = DefaultRuleName) =>
-        [.. evaluations.Where(e => e.ConfigRuleName == configRuleName)
-            .GroupBy(e => (e.ResourceType, e.ResourceId))
-            .Select(g => g.OrderBy(e => e.OrderingTimestamp).Last())];
+    public IReadOnlyList<PostedEvaluation> LatestResults(string configRuleName = DefaultRuleName)
+    {
+        lock (gate) return [.. latestOrder.Where(k => k.Rule == configRuleName).Select(k => latest[k])];
+    }
 
     public string Region { get; set; } = "us-east-1";
 
@@ -222,6 +225,12 @@ public sealed class FakeConfig
             else if (!testMode)
             {
                 evaluations.Enqueue(evaluation);
+                lock (gate)
+                {
+                    var key = (evaluation.ConfigRuleName, evaluation.ResourceType, evaluation.ResourceId);
+                    if (!latest.TryGetValue(key, out var held)) latestOrder.Add(key);
+                    if (held is null || evaluation.OrderingTimestamp >= held.OrderingTimestamp) latest[key] = evaluation;
+                }
             }
         }
         return Json(new JsonObject { ["FailedEvaluations"] = failed });
