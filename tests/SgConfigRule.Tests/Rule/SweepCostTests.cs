@@ -1,3 +1,4 @@
+using SgConfigRule.Aws.ConfigService.Model;
 using SgConfigRule.FakeAws.Config;
 using SgConfigRule.FakeAws.Ec2;
 using SgConfigRule.FakeAws.Infrastructure;
@@ -202,6 +203,32 @@ public class SweepCostTests
         Assert.Equal(PostReason.Changed, SweepDiff.ReasonToPost("NON_COMPLIANT", "Port 22", new RecordedVerdict("NON_COMPLIANT", null, at), at, null));
         Assert.Equal(PostReason.Changed, SweepDiff.ReasonToPost("NON_COMPLIANT", "x", new RecordedVerdict("COMPLIANT", "x", at), at, null));
         Assert.Equal(PostReason.New, SweepDiff.ReasonToPost("COMPLIANT", null, null, at, 0));
+    }
+
+    [Fact]
+    public void A_recorded_result_is_read_with_the_time_Config_recorded_it_or_else_its_ordering_time()
+    {
+        static EvaluationResult Result(string? id, string? compliance, DateTime? recorded, DateTime? ordering) => new()
+        {
+            EvaluationResultIdentifier = new EvaluationResultIdentifier
+            {
+                EvaluationResultQualifier = new EvaluationResultQualifier { ConfigRuleName = "sg-config-rule", ResourceType = "AWS::EC2::SecurityGroup", ResourceId = id },
+                OrderingTimestamp = ordering,
+            },
+            ComplianceType = compliance,
+            Annotation = "Exempt until 2026-12-01",
+            ResultRecordedTime = recorded,
+        };
+        var captured = Recorded.AddDays(-40);   // a change evaluation is ordered at the item's capture time, long before
+        var read = RecordedVerdict.From(Result("sg-1", "COMPLIANT", Recorded, captured));
+        Assert.Equal(("AWS::EC2::SecurityGroup", "sg-1", new RecordedVerdict("COMPLIANT", "Exempt until 2026-12-01", Recorded)), read);
+        Assert.Equal(captured, RecordedVerdict.From(Result("sg-1", "COMPLIANT", null, captured))!.Value.Verdict.RecordedAt);
+        Assert.Null(RecordedVerdict.From(Result("sg-1", "COMPLIANT", null, null))!.Value.Verdict.RecordedAt);
+        // Results that name no resource or no compliance type are not taken as a verdict.
+        Assert.Null(RecordedVerdict.From(Result(null, "COMPLIANT", Recorded, null)));
+        Assert.Null(RecordedVerdict.From(Result("", "COMPLIANT", Recorded, null)));
+        Assert.Null(RecordedVerdict.From(Result("sg-1", null, Recorded, null)));
+        Assert.Null(RecordedVerdict.From(new EvaluationResult { ComplianceType = "COMPLIANT" }));
     }
 
     [Fact]
