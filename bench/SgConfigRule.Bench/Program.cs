@@ -4,6 +4,7 @@ using SgConfigRule.Bench;
 
 // usage: SgConfigRule.Bench generate --groups N [--shape cli|ec2|config] --out FILE
 //        SgConfigRule.Bench org CLI.dll [--accounts N] [--regions N<=17] [--groups N] [--concurrency N] [--latency-ms N] [--ways aggregator,roles]
+//        SgConfigRule.Bench sweep-cost [GROUPS]   (calls and posted evaluations of four sweeps; default 10,000 groups)
 //        SgConfigRule.Bench [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length > 0 && args[0] == "generate")
 {
@@ -64,6 +65,10 @@ if (args.Length is 2 or 3 && args[0] == "decode")
 {
     DecodeCost.Run(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000);
     return 0;
+}
+if (args.Length is 1 or 2 && args[0] == "sweep-cost")
+{
+    return await SweepCost.RunAsync(args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
 }
 if (args.Length == 2 && args[0] == "phases")
 {

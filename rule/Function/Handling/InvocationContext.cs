@@ -34,22 +34,29 @@ internal sealed class InvocationContext(
     public List<EvaluationFailure> Failures { get; } = [];
 
     /// <summary>Evaluates a resource now and queues its evaluation, ordered at <paramref name="orderingTimestamp"/>.</summary>
-    public async Task EvaluateAndPostAsync(ResourceItem item, DateTime orderingTimestamp, CancellationToken cancellationToken)
+    public async Task EvaluateAndPostAsync(ResourceItem item, DateTime orderingTimestamp, CancellationToken cancellationToken) =>
+        await Poster.AddAsync(await EvaluateAsync(item, orderingTimestamp, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Evaluates a resource now and logs the verdict; the caller decides whether to post it.</summary>
+    public async Task<PostedEvaluation> EvaluateAsync(ResourceItem item, DateTime orderingTimestamp, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var catalog = item.Group is null ? PrefixListCatalog.Empty : await PrefixListsForAsync([item.Group], cancellationToken).ConfigureAwait(false);
         var evaluation = Evaluator.Evaluate(item, Parameters, Time.GetUtcNow(), catalog);
         var compliance = evaluation.Compliance.ToWire();
         Log.Evaluation(item.ResourceId, compliance, evaluation.Findings.Length, evaluation.Annotation, watch.Elapsed);
-        await Poster.AddAsync(new PostedEvaluation(item.ResourceType, item.ResourceId, compliance, evaluation.Annotation, orderingTimestamp),
-            cancellationToken).ConfigureAwait(false);
+        return new PostedEvaluation(item.ResourceType, item.ResourceId, compliance, evaluation.Annotation, orderingTimestamp);
     }
 
     /// <summary>Queues NOT_APPLICABLE for a resource that is gone or out of scope.</summary>
-    public Task NotApplicableAsync(string resourceType, string resourceId, string reason, DateTime orderingTimestamp, CancellationToken cancellationToken)
+    public Task NotApplicableAsync(string resourceType, string resourceId, string reason, DateTime orderingTimestamp, CancellationToken cancellationToken) =>
+        Poster.AddAsync(NotApplicable(resourceType, resourceId, reason, orderingTimestamp), cancellationToken);
+
+    /// <summary>NOT_APPLICABLE for a resource that is gone or out of scope, logged; the caller decides whether to post it.</summary>
+    public PostedEvaluation NotApplicable(string resourceType, string resourceId, string reason, DateTime orderingTimestamp)
     {
         Log.Evaluation(resourceId, "NOT_APPLICABLE", 0, reason, TimeSpan.Zero);
-        return Poster.AddAsync(new PostedEvaluation(resourceType, resourceId, "NOT_APPLICABLE", reason, orderingTimestamp), cancellationToken);
+        return new PostedEvaluation(resourceType, resourceId, "NOT_APPLICABLE", reason, orderingTimestamp);
     }
 
     public void Fail(string? resourceId, string cause)

@@ -9,13 +9,14 @@ namespace SgConfigRule.Policy.Parameters;
 /// <summary>
 /// Reads rule parameters from the Config rule's <c>InputParameters</c> JSON object. Every key is optional; an unknown
 /// key or a malformed value throws a <see cref="ParameterException"/> naming the key — nothing is silently ignored.
-/// Values are strings (Config passes them so); <c>maxExemptionDays</c> may also be a JSON number.
+/// Values are strings (Config passes them so); <c>maxExemptionDays</c> and <c>fullRepostDays</c> may also be JSON numbers.
 /// An empty string means "not given", except for <c>blockedPorts</c> where it blocks nothing and
 /// <c>exemptionTagKey</c> where it turns exemptions off.
 /// </summary>
 public static partial class ParameterParser
 {
     private const int MaxExemptionDaysLimit = 36_500;
+    private const int FullRepostDaysLimit = 3_650;
 
     /// <summary>Parses a JSON text; null, empty or blank text means no parameters.</summary>
     public static PolicyParameters Parse(string? json)
@@ -53,10 +54,11 @@ public static partial class ParameterParser
                 ParameterNames.SourceScope => result with { SourceScope = ParseScope(key, value) },
                 ParameterNames.TrustedSources => result with { TrustedSources = ParseTrusted(key, value) },
                 ParameterNames.ExemptionTagKey => result with { ExemptionTagKey = ParseTagKey(key, value) },
-                ParameterNames.MaxExemptionDays => result with { MaxExemptionDays = ParseDays(key, value) },
+                ParameterNames.MaxExemptionDays => result with { MaxExemptionDays = ParseDays(key, value, MaxExemptionDaysLimit) },
                 ParameterNames.ScopeTagKey => result with { ScopeTagKey = ParseScopeTag(key, value, 128) },
                 ParameterNames.ScopeTagValue => result with { ScopeTagValue = ParseScopeTag(key, value, 256) },
                 ParameterNames.ExecutionRoleName => result with { ExecutionRoleName = ParseRoleName(key, value) },
+                ParameterNames.FullRepostDays => result with { FullRepostDays = ParseDays(key, value, FullRepostDaysLimit) },
                 _ => throw UnknownKey(key, value),
             };
         }
@@ -70,7 +72,7 @@ public static partial class ParameterParser
     private static string ReadValue(string key, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Number when key == ParameterNames.MaxExemptionDays => value.GetRawText(),
+        JsonValueKind.Number when key is ParameterNames.MaxExemptionDays or ParameterNames.FullRepostDays => value.GetRawText(),
         _ => throw new ParameterException(key, value.GetRawText(), $"must be a string, not {Describe(value.ValueKind)}"),
     };
 
@@ -143,13 +145,13 @@ public static partial class ParameterParser
         return value;
     }
 
-    private static int? ParseDays(string key, string value)
+    private static int? ParseDays(string key, string value, int limit)
     {
         if (IsBlank(value)) return null;
         var text = value.Trim();
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > MaxExemptionDaysLimit)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > limit)
         {
-            throw new ParameterException(key, value, $"must be a whole number of days from 0 to {MaxExemptionDaysLimit}");
+            throw new ParameterException(key, value, $"must be a whole number of days from 0 to {limit}");
         }
         return days;
     }

@@ -48,6 +48,13 @@ public sealed record PolicyParameters
     /// <summary>Organization mode: the role the functions assume in the event's account. Not a policy setting.</summary>
     public string? ExecutionRoleName { get; init; }
 
+    /// <summary>
+    /// The periodic sweep posts only verdicts that differ from what AWS Config recorded (each posted evaluation is
+    /// billed). When set, it also posts an unchanged verdict whose recorded result is this many days old or older, for
+    /// teams that want fresh timestamps; 0 posts every verdict on every sweep. Not a policy setting.
+    /// </summary>
+    public int? FullRepostDays { get; init; }
+
     /// <summary>Allow-list mode is on when either authorized list is given; the other list is then empty.</summary>
     public bool IsAllowListMode => AuthorizedTcpPorts is not null || AuthorizedUdpPorts is not null;
 
@@ -74,6 +81,7 @@ public sealed record PolicyParameters
         if (ScopeTagKey is not null) result.Add(new(ParameterNames.ScopeTagKey, ScopeTagKey));
         if (ScopeTagValue is not null) result.Add(new(ParameterNames.ScopeTagValue, ScopeTagValue));
         if (ExecutionRoleName is not null) result.Add(new(ParameterNames.ExecutionRoleName, ExecutionRoleName));
+        if (FullRepostDays is { } repost) result.Add(new(ParameterNames.FullRepostDays, repost.ToString(CultureInfo.InvariantCulture)));
         return result;
     }
 }
@@ -91,10 +99,11 @@ public static class ParameterNames
     public const string ScopeTagKey = "scopeTagKey";
     public const string ScopeTagValue = "scopeTagValue";
     public const string ExecutionRoleName = "executionRoleName";
+    public const string FullRepostDays = "fullRepostDays";
 
     public static IReadOnlyList<string> All { get; } =
     [
         BlockedPorts, AuthorizedTcpPorts, AuthorizedUdpPorts, SourceScope, TrustedSources, ExemptionTagKey,
-        MaxExemptionDays, ScopeTagKey, ScopeTagValue, ExecutionRoleName,
+        MaxExemptionDays, ScopeTagKey, ScopeTagValue, ExecutionRoleName, FullRepostDays,
     ];
 }

@@ -29,6 +29,9 @@ public sealed record PostedEvaluation(string ResultToken, bool TestMode, string 
 {
     /// <summary>The rule the result token belongs to.</summary>
     public string ConfigRuleName { get; init; } = FakeConfig.DefaultRuleName;
+
+    /// <summary>When the service recorded it (<see cref="FakeConfig.Clock"/> at the PutEvaluations call): the result's ResultRecordedTime.</summary>
+    public DateTime RecordedTime { get; init; }
 }
 
 /// <summary>
@@ -42,6 +45,9 @@ public sealed class FakeConfig
     private readonly Dictionary<(string Type, string Id), List<FakeConfigItem>> history = [];
     private readonly List<(string Type, string Id)> order = [];
     private readonly ConcurrentQueue<PostedEvaluation> evaluations = new();
+    // The result per rule and resource, kept as evaluations arrive (GetComplianceDetailsByConfigRule pages through it).
+    private readonly Dictionary<(string Rule, string Type, string Id), PostedEvaluation> latest = [];
+    private readonly List<(string Rule, string Type, string Id)> latestOrder = [];
     private readonly ConcurrentDictionary<string, bool> invalidTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokenRules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeConfigRule> rules = new(StringComparer.Ordinal);
@@ -58,11 +64,17 @@ public sealed class FakeConfig
     /// <summary>Ties a result token to a rule (tokens not registered belong to <see cref="DefaultRuleName"/>).</summary>
     public void RegisterResultToken(string token, string configRuleName) => tokenRules[token] = configRuleName;
 
-    /// <summary>The latest evaluation of each resource for a rule, as GetComplianceDetailsByConfigRule sees them.</summary>
-    public IReadOnlyList<PostedEvaluation> LatestResults(string configRuleName = DefaultRuleName) =>
-        [.. evaluations.Where(e => e.ConfigRuleName == configRuleName)
-            .GroupBy(e => (e.ResourceType, e.ResourceId))
-            .Select(g => g.OrderBy(e => e.OrderingTimestamp).Last())];
+    /// <summary>The service's clock: what it stamps as ResultRecordedTime. Tests that move their function's clock move this one.</summary>
+    public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+
+    /// <summary>
+    /// The latest evaluation of each resource for a rule, as GetComplianceDetailsByConfigRule sees them: the one with the
+    /// latest OrderingTimestamp, the one posted last among equals.
+    /// </summary>
+    public IReadOnlyList<PostedEvaluation> LatestResults(string configRuleName = DefaultRuleName)
+    {
+        lock (gate) return [.. latestOrder.Where(k => k.Rule == configRuleName).Select(k => latest[k])];
+    }
 
     public string Region { get; set; } = "us-east-1";
 
@@ -195,6 +207,7 @@ public sealed class FakeConfig
                 DateTime.UnixEpoch.AddTicks((long)Math.Round(ordering.GetValue<double>() * TimeSpan.TicksPerSecond)))
             {
                 ConfigRuleName = tokenRules.GetValueOrDefault(token, DefaultRuleName),
+                RecordedTime = Clock(),
             });
         }
         var failed = new JsonArray();
@@ -213,6 +226,12 @@ public sealed class FakeConfig
             else if (!testMode)
             {
                 evaluations.Enqueue(evaluation);
+                lock (gate)
+                {
+                    var key = (evaluation.ConfigRuleName, evaluation.ResourceType, evaluation.ResourceId);
+                    if (!latest.TryGetValue(key, out var held)) latestOrder.Add(key);
+                    if (held is null || evaluation.OrderingTimestamp >= held.OrderingTimestamp) latest[key] = evaluation;
+                }
             }
         }
         return Json(new JsonObject { ["FailedEvaluations"] = failed });
@@ -226,6 +245,12 @@ public sealed class FakeConfig
         if (limit is < 0 or > 100) return JsonError(400, "InvalidLimitException", "Limit must be 0-100", Ns);
         if (limit == 0) limit = 10;
         var types = body["ComplianceTypes"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        // The filter takes at most 3 types; INSUFFICIENT_DATA is returned but cannot be filtered on (API reference).
+        if (types is { Count: > 3 }) return Validation("ComplianceTypes has at most 3 members");
+        if (types is not null && types.Any(t => t is not ("COMPLIANT" or "NON_COMPLIANT" or "NOT_APPLICABLE")))
+        {
+            return JsonError(400, "InvalidParameterValueException", "ComplianceTypes can be COMPLIANT, NON_COMPLIANT and NOT_APPLICABLE", Ns);
+        }
         var results = LatestResults(rule).Where(e => types is null || types.Count == 0 || types.Contains(e.ComplianceType)).ToList();
         var (page, next) = Page(results, body["NextToken"]?.GetValue<string>(), limit);
         if (page is null) return JsonError(400, "InvalidNextTokenException", "The nextToken is invalid", Ns);
@@ -239,8 +264,8 @@ public sealed class FakeConfig
                     ["OrderingTimestamp"] = Epoch(e.OrderingTimestamp),
                 },
                 ["ComplianceType"] = e.ComplianceType,
-                ["ResultRecordedTime"] = Epoch(DateTime.UtcNow),
-                ["ConfigRuleInvokedTime"] = Epoch(DateTime.UtcNow),
+                ["ResultRecordedTime"] = Epoch(e.RecordedTime),
+                ["ConfigRuleInvokedTime"] = Epoch(e.RecordedTime),
                 ["Annotation"] = e.Annotation,
             })]),
         };

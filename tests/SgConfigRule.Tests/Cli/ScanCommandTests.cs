@@ -49,6 +49,18 @@ public class ScanCommandTests
         JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "scan-output.schema.json"))));
 
     [Fact]
+    public void Every_parameter_a_report_can_state_is_in_the_published_schema()
+    {
+        var run = Run("scan", "--format", "json", "--at", "2026-11-26", "--params",
+            """{"scopeTagKey":"tier","scopeTagValue":"web","maxExemptionDays":"30","executionRoleName":"Member","fullRepostDays":"30"}""");
+        using var report = JsonDocument.Parse(run.Out);
+        var validation = OutputSchema.Value.Evaluate(report.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(validation.IsValid, string.Join("\n", (validation.Details ?? []).Where(d => d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        Assert.Equal("30", report.RootElement.GetProperty("parameters").GetProperty("fullRepostDays").GetString());
+    }
+
+    [Fact]
     public void Json_output_follows_the_published_schema_and_design_7()
     {
         var run = Run("scan", "--format", "json", "--at", "2026-11-26");

@@ -87,11 +87,13 @@ public sealed class OrganizationTemplateTests
             ["TrustedSources"] = "10.0.0.0/8,pl-0123456789abcdef0",
             ["ScopeTagKey"] = "tier",
             ["MaxExemptionDays"] = "30",
+            ["FullRepostDays"] = "14",
         };
         var pack = PackFromMember(Member(values));
         var input = ParameterParser.Parse(pack.Properties("ConfigRule")["InputParameters"]!.ToJsonString());
         Assert.Equal("22,3389,5432", input.BlockedPorts.ToString());
         Assert.Equal(30, input.MaxExemptionDays);
+        Assert.Equal(14, input.FullRepostDays);
         Assert.Equal("tier", input.ScopeTagKey);
         Assert.Equal("""{"TagKey":"tier"}""", pack.Properties("ConfigRule")["Scope"]!.ToJsonString());
         if (mode == "Off")

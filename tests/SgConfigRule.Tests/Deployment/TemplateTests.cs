@@ -28,6 +28,7 @@ public sealed class TemplateTests
         ["MaxExemptionDays"] = ParameterNames.MaxExemptionDays,
         ["ScopeTagKey"] = ParameterNames.ScopeTagKey,
         ["ScopeTagValue"] = ParameterNames.ScopeTagValue,
+        ["FullRepostDays"] = ParameterNames.FullRepostDays,
     };
 
     public static TheoryData<string> Scenarios() => [.. ScenarioValues.Keys];
@@ -46,6 +47,7 @@ public sealed class TemplateTests
             ["MaxExemptionDays"] = "90",
             ["ScopeTagKey"] = "tier",
             ["ScopeTagValue"] = "web",
+            ["FullRepostDays"] = "30",
         },
         ["scope key only, exemptions off"] = new() { ["ScopeTagKey"] = "aws:cloudformation:stack-name", ["ExemptionTagKey"] = "" },
     };

@@ -30,7 +30,7 @@ public partial class PolicyDocExamplesTests
     {
         var examples = ExampleBlocks().Select(b => JsonDocument.Parse(b).RootElement.Clone()).ToList();
         Assert.True(examples.Count >= 15, $"{examples.Count} examples");
-        foreach (var key in ParameterNames.All.Where(k => k != ParameterNames.ExecutionRoleName))
+        foreach (var key in ParameterNames.All.Where(k => k is not (ParameterNames.ExecutionRoleName or ParameterNames.FullRepostDays)))
         {
             Assert.Contains(examples, e => e.GetProperty("parameters").TryGetProperty(key, out _) || (key == ParameterNames.ExemptionTagKey
                 && e.GetProperty("group").TryGetProperty("Tags", out _)));

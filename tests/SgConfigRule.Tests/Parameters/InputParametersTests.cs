@@ -13,7 +13,7 @@ public class InputParametersTests
 {
     private static readonly string[] Settings =
         ["blockedPorts", "authorizedTcpPorts", "authorizedUdpPorts", "sourceScope", "trustedSources", "exemptionTagKey",
-         "maxExemptionDays", "scopeTagKey", "scopeTagValue", "executionRoleName"];
+         "maxExemptionDays", "scopeTagKey", "scopeTagValue", "executionRoleName", "fullRepostDays"];
 
     private static string[] Pairs(PolicyParameters p) => [.. p.ToInputParameters().Select(kv => $"{kv.Key}={kv.Value}")];
 
@@ -26,6 +26,7 @@ public class InputParametersTests
         $"maxExemptionDays={p.MaxExemptionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(unset)"}",
         $"scopeTagKey={p.ScopeTagKey ?? "(unset)"}", $"scopeTagValue={p.ScopeTagValue ?? "(unset)"}",
         $"executionRoleName={p.ExecutionRoleName ?? "(unset)"}",
+        $"fullRepostDays={p.FullRepostDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(unset)"}",
     ];
 
     private static PolicyParameters Reparse(PolicyParameters p) =>
@@ -73,6 +74,7 @@ public class InputParametersTests
             OneOf(null, "", "tier", "aws:cloudformation:stack-name"),
             OneOf(null, "", "web"),
             OneOf(null, "", "Member", "SgConfigRuleMemberRole"),
+            OneOf(null, "", "0", "30", "3650"),
         };
         values.Aggregate(Gen.Const(Enumerable.Empty<string?>()), (all, one) => Gen.Select(all, one).Select(t => t.Item1.Append(t.Item2)))
             .Select(chosen => Settings.Zip(chosen).Where(kv => kv.Second is not null).ToDictionary(kv => kv.First, kv => kv.Second!))

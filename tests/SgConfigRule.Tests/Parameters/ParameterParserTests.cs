@@ -93,6 +93,26 @@ public class ParameterParserTests
     public void MaxExemptionDays_is_a_whole_number_of_days(string json, int? days) =>
         Assert.Equal(days, ParameterParser.Parse(json).MaxExemptionDays);
 
+    [Theory]
+    [InlineData("{\"fullRepostDays\":\"30\"}", 30)]
+    [InlineData("{\"fullRepostDays\":7}", 7)]
+    [InlineData("{\"fullRepostDays\":\"0\"}", 0)]
+    [InlineData("{\"fullRepostDays\":\"3650\"}", 3650)]
+    [InlineData("{\"fullRepostDays\":\"\"}", null)]
+    [InlineData("{}", null)]
+    public void FullRepostDays_is_a_whole_number_of_days_unset_by_default(string json, int? days) =>
+        Assert.Equal(days, ParameterParser.Parse(json).FullRepostDays);
+
+    [Theory]
+    [InlineData("3651")]
+    [InlineData("-1")]
+    [InlineData("7d")]
+    public void FullRepostDays_outside_0_to_3650_is_refused_by_name(string value)
+    {
+        var e = Assert.Throws<ParameterException>(() => ParameterParser.Parse($"{{\"fullRepostDays\":\"{value}\"}}"));
+        Assert.Equal(("fullRepostDays", value, "must be a whole number of days from 0 to 3650"), (e.Key, e.Value, e.Problem));
+    }
+
     [Fact]
     public void ExecutionRoleName_is_a_role_name() =>
         Assert.Equal("SgConfigRuleMemberRole", ParameterParser.Parse(Q("{'executionRoleName':'SgConfigRuleMemberRole'}")).ExecutionRoleName);

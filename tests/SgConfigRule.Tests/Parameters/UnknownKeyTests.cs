@@ -10,7 +10,7 @@ namespace SgConfigRule.Tests.Parameters;
 public class UnknownKeyTests
 {
     private const string AllNames = "blockedPorts, authorizedTcpPorts, authorizedUdpPorts, sourceScope, trustedSources, "
-        + "exemptionTagKey, maxExemptionDays, scopeTagKey, scopeTagValue, executionRoleName";
+        + "exemptionTagKey, maxExemptionDays, scopeTagKey, scopeTagValue, executionRoleName, fullRepostDays";
 
     private static string Problem(string key)
     {

@@ -18,8 +18,13 @@ internal sealed class RuleHarness : IAsyncDisposable
     private RuleHarness(FakeAwsServer server)
     {
         Server = server;
-        Function = new RuleFunction(new RuleRuntime(AwsTestSupport.Options(server), new FixedClock(Now), LogOutput.Writer));
+        Function = new RuleFunction(new RuleRuntime(AwsTestSupport.Options(server), Clock, LogOutput.Writer));
+        // The loopback Config stamps ResultRecordedTime with the function's clock, so "days since recorded" is in one time.
+        server.Config.Clock = () => Clock.GetUtcNow().UtcDateTime;
     }
+
+    /// <summary>The function's clock: <see cref="Now"/> until a test moves it.</summary>
+    public MovableClock Clock { get; } = new(Now);
 
     public FakeAwsServer Server { get; }
     public RuleFunction Function { get; }
@@ -129,8 +134,19 @@ internal sealed class RuleHarness : IAsyncDisposable
         Server.Ec2.AddIngress(groupId, "tcp", 22, 22, Ec2Source.Ipv4("203.0.113.7/32"), "SSH from my laptop");
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    /// <summary>A clock that stands still until it is set or advanced (timers still run on real time).</summary>
+    internal sealed class MovableClock(DateTimeOffset start) : TimeProvider
     {
-        public override DateTimeOffset GetUtcNow() => now;
+        private long ticks = start.UtcTicks;
+
+        public DateTimeOffset UtcNow
+        {
+            get => new(Interlocked.Read(ref ticks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref ticks, value.UtcTicks);
+        }
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => UtcNow;
     }
 }
