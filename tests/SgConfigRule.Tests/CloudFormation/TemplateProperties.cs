@@ -42,23 +42,7 @@ public sealed class TemplateProperties
         }, iter: PolicyProperties.Iterations / 6, print: t => $"{string.Join(" | ", t.Item1)} || {t.Item2} || variant {t.Item3}");
     }
 
-    private static SecurityGroup ToModel(GroupSpec group) =>
-        new(group.GroupId, null, null, null, null, [], [.. group.Rules.Select(r =>
-        {
-            var protocol = IpProtocol.FromNumber(r.Protocol);
-            IngressSource source = r.Kind switch
-            {
-                SourceKind.PrefixList => new PrefixListSource(r.Source),
-                SourceKind.SecurityGroup => new SecurityGroupSource(r.Source, null, null, null, null, null),
-                _ => new CidrSource(Cidr.Parse(r.Source)),
-            };
-            return protocol switch
-            {
-                { IsTcpOrUdp: true } => new IngressRule(protocol, new PortRange(r.FromPort, r.ToPort), null, source, null, null),
-                { IsIcmpFamily: true } => new IngressRule(protocol, null, new IcmpTypeCode(r.FromPort, r.ToPort), source, null, null),
-                _ => new IngressRule(protocol, null, null, source, null, null),
-            };
-        })]);
+    private static SecurityGroup ToModel(GroupSpec group) => PolicyProperties.ToModel(group);
 
     private static string SourceField(SourceKind kind) => kind switch
     {

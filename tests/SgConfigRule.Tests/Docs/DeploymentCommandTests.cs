@@ -47,7 +47,7 @@ public sealed partial class DeploymentCommandTests
             var current = new StringBuilder();
             foreach (var line in lines)
             {
-                var code = StripComment(line);
+                var code = DocExamples.StripComment(line);
                 if (code.EndsWith('\\'))
                 {
                     current.Append(code[..^1]).Append(' ');
@@ -60,20 +60,6 @@ public sealed partial class DeploymentCommandTests
             }
         }
         return commands;
-    }
-
-    /// <summary>Drops a <c>#</c> comment that starts a word outside quotes.</summary>
-    private static string StripComment(string line)
-    {
-        var quote = '\0';
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quote != '\0') { if (c == quote) quote = '\0'; continue; }
-            if (c is '"' or '\'') quote = c;
-            else if (c == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1]))) return line[..i].TrimEnd();
-        }
-        return line.TrimEnd();
     }
 
     private static List<string> Words(string command)

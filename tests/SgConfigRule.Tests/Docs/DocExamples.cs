@@ -249,8 +249,8 @@ internal static partial class DocExamples
         return tokens;
     }
 
-    /// <summary>Drops a <c>#</c> comment that starts a word outside quotes.</summary>
-    private static string StripComment(string line)
+    /// <summary>Drops a <c>#</c> comment that starts a word outside quotes (shell lines of the docs).</summary>
+    internal static string StripComment(string line)
     {
         var quote = '\0';
         for (var i = 0; i < line.Length; i++)

@@ -218,23 +218,7 @@ public class TerraformPlanProperties
         return values;
     }
 
-    private static SecurityGroup ToModel(GroupSpec group) =>
-        new(group.GroupId, "generated", null, null, "111122223333", [], [.. group.Rules.Select(ToModel)]);
+    private static SecurityGroup ToModel(GroupSpec group) => PolicyProperties.ToModel(group);
 
-    private static IngressRule ToModel(RuleSpec r)
-    {
-        var protocol = IpProtocol.FromNumber(r.Protocol);
-        IngressSource source = r.Kind switch
-        {
-            SourceKind.PrefixList => new PrefixListSource(r.Source),
-            SourceKind.SecurityGroup => new SecurityGroupSource(r.Source, null, null, null, null, null),
-            _ => new CidrSource(Cidr.Parse(r.Source)),
-        };
-        return protocol switch
-        {
-            { IsTcpOrUdp: true } => new IngressRule(protocol, new PortRange(r.FromPort, r.ToPort), null, source, r.Description, null),
-            { IsIcmpFamily: true } => new IngressRule(protocol, null, new IcmpTypeCode(r.FromPort, r.ToPort), source, r.Description, null),
-            _ => new IngressRule(protocol, null, null, source, r.Description, null),
-        };
-    }
+    private static IngressRule ToModel(RuleSpec r) => PolicyProperties.ToModel(r);
 }

@@ -97,10 +97,11 @@ public class PolicyProperties
         return $"{bits}:{network}/{prefix}";
     }
 
-    private static SecurityGroup ToModel(GroupSpec group) =>
+    /// <summary>The generated group as the policy model (shared by the template and plan properties).</summary>
+    internal static SecurityGroup ToModel(GroupSpec group) =>
         new(group.GroupId, "generated", null, null, "111122223333", [], [.. group.Rules.Select(ToModel)]);
 
-    private static IngressRule ToModel(RuleSpec r)
+    internal static IngressRule ToModel(RuleSpec r)
     {
         var protocol = IpProtocol.FromNumber(r.Protocol);
         IngressSource source = r.Kind switch
