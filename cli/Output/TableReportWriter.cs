@@ -116,15 +116,18 @@ public sealed class TableReportWriter(TextWriter output, bool useColour, int? wi
         Emit(0, 2,
         [
             ($"{groups}: ", Plain),
-            ($"{summary.NonCompliant} NON_COMPLIANT", text => Colour(text, Compliance.NonCompliant)),
-            (", ", Plain),
-            ($"{summary.Compliant} COMPLIANT", text => Colour(text, Compliance.Compliant)),
-            ($"{exempt}, {summary.NotApplicable} NOT_APPLICABLE{errors}", Plain),
+            // The commas belong to the words before them, so a narrow terminal never starts a line with one.
+            ($"{summary.NonCompliant} NON_COMPLIANT, ", text => ColourBeforeComma(text, Compliance.NonCompliant)),
+            ($"{summary.Compliant} COMPLIANT{(exempt.Length == 0 ? "," : "")}", text => ColourBeforeComma(text, Compliance.Compliant)),
+            ($"{(exempt.Length == 0 ? "" : exempt + ",")} {summary.NotApplicable} NOT_APPLICABLE{errors}", Plain),
         ]);
         output.Flush();
     }
 
     private static string Quote(string value) => value.Length == 0 || value.Contains(' ') ? $"\"{value}\"" : value;
+
+    private string ColourBeforeComma(string word, Compliance compliance) =>
+        word.EndsWith(',') ? Colour(word[..^1], compliance) + "," : Colour(word, compliance);
 
     private string Colour(string text, Compliance compliance) => !useColour ? text : compliance switch
     {

@@ -12,11 +12,11 @@ public sealed partial class TableWidthTests
     [GeneratedRegex("\u001b\\[[0-9;]*m")]
     private static partial Regex Escape();
 
-    private static string Table(int? width, bool colour)
+    private static string Table(int? width, bool colour, params string[] arguments)
     {
         var output = new StringWriter();
         var terminal = new Terminal(output, new StringWriter(), colour, () => new MemoryStream()) { Width = width };
-        Assert.Equal(ExitCodes.NonCompliant, CliApp.Run(["scan", "--at", "2026-11-26"], terminal));
+        Assert.Equal(ExitCodes.NonCompliant, CliApp.Run(["scan", "--at", "2026-11-26", .. arguments], terminal));
         return output.ToString();
     }
 
@@ -37,6 +37,21 @@ public sealed partial class TableWidthTests
             Assert.True(line.Length <= width || !line.Trim().Contains(' ', StringComparison.Ordinal), $"{line.Length} > {width}: {line}");
         }
         Assert.True(wrapped.Split('\n').Length > unwrapped.Split('\n').Length, "nothing wrapped");
+    }
+
+    [Fact]
+    public void At_every_width_words_stay_whole_and_no_line_starts_with_punctuation()
+    {
+        // Found at 40 columns: the summary broke "0 COMPLIANT" from its comma, a line starting ", 0 NOT_APPLICABLE".
+        // Without the exemption tag the summary has no "(n exempt)" between COMPLIANT and its comma.
+        string[] noExemptions = ["--params", """{"exemptionTagKey":""}"""];
+        var unwrapped = Words(Table(null, colour: false, noExemptions));
+        for (var width = SgConfigRule.Cli.Output.TableReportWriter.MinimumWidth; width <= 120; width++)
+        {
+            var wrapped = Table(width, colour: false, noExemptions);
+            Assert.Equal(unwrapped, Words(wrapped));
+            Assert.DoesNotContain(wrapped.Split('\n'), line => line.TrimStart() is [',' or ';' or ')', ..]);
+        }
     }
 
     [Fact]
