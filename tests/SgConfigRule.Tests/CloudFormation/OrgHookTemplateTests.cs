@@ -138,6 +138,18 @@ public sealed class OrgHookTemplateTests
         Assert.Equal("/aws/lambda/sg-config-rule-hook", central.Properties("HookFunctionLogGroup")["LogGroupName"]!.GetValue<string>());
     }
 
+    /// <summary>The whole organization may invoke it (as FloodingTests asks of the other central functions): a flood is seen.</summary>
+    [Fact]
+    public void Errors_and_throttles_of_the_hook_function_alarm_to_the_topic()
+    {
+        var central = Central(new Dictionary<string, string> { ["EnableDeployHookFunction"] = "true" });
+        var alarms = central.OfType("AWS::CloudWatch::Alarm").Select(a => a.Resource["Properties"]!.AsObject())
+            .Where(a => a["Dimensions"]![0]!["Value"]!.GetValue<string>() == "ref:HookFunction").ToList();
+        Assert.Equal(["Errors", "Throttles"], alarms.Select(a => a["MetricName"]!.GetValue<string>()).Order());
+        Assert.All(alarms, a => Assert.Equal(["ref:NotificationTopic"], Strings(a["AlarmActions"])));
+        Assert.DoesNotContain(Central().OfType("AWS::CloudWatch::Alarm"), a => a.Id.StartsWith("HookFunction", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_hook_function_ships_in_the_rule_bundle_as_package_sh_expects()
     {
