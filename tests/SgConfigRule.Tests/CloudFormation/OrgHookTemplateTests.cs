@@ -171,7 +171,7 @@ public sealed class OrgHookTemplateTests
             var member = MemberTemplate.Parameters[name]!.AsObject();
             foreach (var key in new[] { "Type", "Default", "AllowedPattern", "AllowedValues" })
             {
-                Assert.True(central[key]?.ToJsonString() == member[key]?.ToJsonString(), $"{name}.{key}: central {central[key]?.ToJsonString()}, member {member[key]?.ToJsonString()}");
+                Assert.Equal((name, key, member[key]?.ToJsonString()), (name, key, central[key]?.ToJsonString()));
             }
         }
     }
