@@ -26,6 +26,8 @@ public sealed class IamPolicyTests
         { "org/central.yaml", """{"OrganizationId":"o-a1b2c3d4e5","AllowConfigFromAnyAccount":"true","ProtectExemptGroupsInIam":"false"}""" },
         { "org/member.yaml", Member },
         { "org/member.yaml", """{"CentralAccountId":"999988887777","ProtectExemptGroupsInIam":"false","DeployConformancePack":"false"}""" },
+        { "org/central.yaml", """{"OrganizationId":"o-a1b2c3d4e5","EnableDeployHookFunction":"true"}""" },
+        { "org/member.yaml", """{"CentralAccountId":"999988887777","EnableDeployHook":"true","DeployHookFailureMode":"FAIL"}""" },
     };
 
     /// <summary>The role that may revoke, per template.</summary>

@@ -112,7 +112,7 @@ public sealed class ScpTests
 
     private static CfnTemplate.Rendered Member() =>
         CfnTemplate.Load(Path.Combine(TestData.RepositoryRoot, "org", "member.yaml"))
-            .Render(new Dictionary<string, string> { ["CentralAccountId"] = "999988887777", ["RemediationMode"] = "Revoke" });
+            .Render(new Dictionary<string, string> { ["CentralAccountId"] = "999988887777", ["RemediationMode"] = "Revoke", ["EnableDeployHook"] = "true" });
 
     private static readonly string[] RoleWrites =
         ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
@@ -124,7 +124,8 @@ public sealed class ScpTests
         var roles = Member().OfType("AWS::IAM::Role")
             .Select(r => r.Resource["Properties"]!["RoleName"]?.GetValue<string>())
             .OfType<string>().ToList();
-        Assert.Equal(3, roles.Count);   // the member, remediation and automation roles have fixed names; the fast path's has none to take
+        // The member, remediation, automation and hook invocation roles have fixed names; the fast path's has none to take.
+        Assert.Equal(4, roles.Count);
         foreach (var role in roles)
         {
             var arn = $"arn:aws:iam::{Account}:role/{role}";

@@ -168,7 +168,7 @@ public sealed partial class DeploymentCommandTests
 
     private static Deployment Single(string template, string verb) =>
         Assert.Single(Deployments(), d => d.Template == template && d.Command.Words.Contains(verb) && d.Command.Words.Contains("--region") && d.Command.Option("--region") == CfnTemplate.Region
-                                          && !d.Parameters.ContainsKey("MaxRemediationMode"));
+                                          && !d.Parameters.ContainsKey("MaxRemediationMode") && !d.Parameters.ContainsKey("EnableDeployHookFunction"));
 
     [Fact]
     public void The_organization_walkthrough_stacks_find_each_other()

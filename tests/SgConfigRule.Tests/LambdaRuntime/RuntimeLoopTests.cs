@@ -110,7 +110,7 @@ public class RuntimeLoopTests
 
     [Theory]
     [InlineData("template.yaml", 3)]
-    [InlineData("org/central.yaml", 2)]
+    [InlineData("org/central.yaml", 3)]
     public void Every_handler_the_templates_deploy_is_one_the_bootstrap_runs(string template, int functions)
     {
         var handlers = File.ReadAllLines(Path.Combine(Support.TestData.RepositoryRoot, template))
