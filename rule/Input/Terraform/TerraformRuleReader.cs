@@ -56,7 +56,7 @@ internal static class TerraformRuleReader
         var before = rules.Count;
         AddCidr(after, mask, "cidr_ipv4", ipv6: false, traffic, description, rules);
         AddCidr(after, mask, "cidr_ipv6", ipv6: true, traffic, description, rules);
-        if (mask.Property("prefix_list_id").IsUnknown) Add(rules, traffic, new PrefixListSource(KnownAfterApply), description, "prefix_list_id");
+        if (mask.Property("prefix_list_id").IsUnknown) Add(rules, traffic, new PrefixListSource(KnownAfterApply), description, "prefix_list_id known only after apply");
         else if (after.OptionalString("prefix_list_id") is { Length: > 0 } list) Add(rules, traffic, new PrefixListSource(list), description, null);
         AddGroup(after, mask, "referenced_security_group_id", traffic, description, rules);
         if (rules.Count == before)
@@ -156,7 +156,7 @@ internal static class TerraformRuleReader
                 Add(rules, traffic, new PrefixListSource(KnownAfterApply), description, $"{field}[{i}] known only after apply");
                 continue;
             }
-            if (i < items.Count) Add(rules, traffic, new PrefixListSource(NonEmpty(items[i])), description, null);
+            Add(rules, traffic, new PrefixListSource(NonEmpty(KnownItem(owner, field, items, i))), description, null);
         }
     }
 
@@ -176,7 +176,7 @@ internal static class TerraformRuleReader
                 Add(rules, traffic, UnknownGroup, description, $"{field}[{i}] known only after apply");
                 continue;
             }
-            if (i < items.Count) Add(rules, traffic, Group(NonEmpty(items[i])), description, null);
+            Add(rules, traffic, Group(NonEmpty(KnownItem(owner, field, items, i))), description, null);
         }
     }
 
@@ -197,6 +197,13 @@ internal static class TerraformRuleReader
     /// <summary>A referenced group: an id, or (default VPC and EC2-Classic style) a name.</summary>
     private static SecurityGroupSource Group(string value) =>
         value.StartsWith("sg-", StringComparison.Ordinal) ? new(value, null, null, null, null, null) : new(null, value, null, null, null, null);
+
+    /// <summary>
+    /// Item <paramref name="i"/> of a list the mask says is known: a mask listing more items than <c>after</c> has is
+    /// a broken plan, refused rather than read as fewer sources (fail closed).
+    /// </summary>
+    private static JsonCursor KnownItem(JsonCursor owner, string field, List<JsonCursor> items, int i) =>
+        i < items.Count ? items[i] : throw owner.Require(field).Error($"after_unknown lists item {i}, which the list does not have");
 
     private static string NonEmpty(JsonCursor value)
     {
