@@ -68,7 +68,7 @@ public static class SecurityGroupMapping
         switch (protocolValue.Kind)
         {
             case TemplateValueKind.Text:
-                protocol = Field(entry, "IpProtocol", () => WireRuleFields.Protocol(protocolValue.Text));
+                protocol = Field(entry, () => WireRuleFields.Protocol(protocolValue.Text));
                 break;
             case TemplateValueKind.Unknown:
                 protocol = IpProtocol.All;
@@ -79,7 +79,7 @@ public static class SecurityGroupMapping
         }
         var from = Port(entry, "FromPort", resolver, unknown);
         var to = Port(entry, "ToPort", resolver, unknown);
-        var (ports, icmp) = Field(entry, "FromPort", () => WireRuleFields.Ports(protocol, from, to, "FromPort", "ToPort"));
+        var (ports, icmp) = Field(entry, () => WireRuleFields.Ports(protocol, from, to, "FromPort", "ToPort"));
         var source = Source(entry, resolver, unknown);
         var description = Text(entry["Description"], resolver);
         // Not yet deployed, a rule has no sgr- id: its name in the template goes with its location.
@@ -162,7 +162,8 @@ public static class SecurityGroupMapping
     private static string? Text(TemplateNode? node, TemplateResolver resolver) =>
         resolver.Resolve(node) is { IsKnown: true } value ? value.Text : null;
 
-    private static T Field<T>(TemplateMap entry, string name, Func<T> read)
+    /// <summary>Reads a rule field; a problem is reported at the line of the field it is in (a bad ToPort at ToPort's line).</summary>
+    private static T Field<T>(TemplateMap entry, Func<T> read)
     {
         try
         {
@@ -170,6 +171,12 @@ public static class SecurityGroupMapping
         }
         catch (RuleFieldException e)
         {
+            var name = e.Field switch
+            {
+                RuleField.FromPort => "FromPort",
+                RuleField.ToPort => "ToPort",
+                _ => "IpProtocol",
+            };
             throw new TemplateException(e.Message, (entry[name] ?? entry).Line);
         }
     }
