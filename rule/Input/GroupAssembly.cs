@@ -37,10 +37,11 @@ internal static class GroupAssembly
     }
 
     /// <summary>Sets a tag, replacing the value of a key already present (in place, so tag order stays as read).</summary>
-    public static void SetTag(List<ResourceTag> tags, string key, string value)
+    public static void SetTag(List<ResourceTag> tags, string key, string value, bool valueUnknown = false)
     {
         var existing = tags.FindIndex(t => t.Key == key);
-        if (existing >= 0) tags[existing] = new ResourceTag(key, value);
-        else tags.Add(new ResourceTag(key, value));
+        var tag = new ResourceTag(key, value) { ValueUnknown = valueUnknown };
+        if (existing >= 0) tags[existing] = tag;
+        else tags.Add(tag);
     }
 }

@@ -154,7 +154,8 @@ public static class SecurityGroupMapping
             var key = resolver.Resolve(tag["Key"]);
             if (!key.IsKnown) continue;
             var value = resolver.Resolve(tag["Value"]);
-            tags.Add(new ResourceTag(key.Text, value.IsKnown ? value.Text : value.Kind == TemplateValueKind.Absent ? "" : $"(unknown: {value.Text})"));
+            var unknown = !value.IsKnown && value.Kind != TemplateValueKind.Absent;
+            tags.Add(new ResourceTag(key.Text, value.IsKnown ? value.Text : unknown ? $"(unknown: {value.Text})" : "") { ValueUnknown = unknown });
         }
         return tags.ToImmutable();
     }

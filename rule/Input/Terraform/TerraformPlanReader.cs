@@ -219,7 +219,7 @@ public static class TerraformPlanReader
                     if (!value.IsNull && !unknown.Property(key).IsUnknown) GroupAssembly.SetTag(tags, key, value.AsString());
                 }
             }
-            foreach (var key in unknown.UnknownNames()) GroupAssembly.SetTag(tags, key, TerraformRuleReader.KnownAfterApply);
+            foreach (var key in unknown.UnknownNames()) GroupAssembly.SetTag(tags, key, TerraformRuleReader.KnownAfterApply, valueUnknown: true);
             return [.. tags];
         }
 

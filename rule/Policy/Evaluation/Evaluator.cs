@@ -98,7 +98,8 @@ public static class Evaluator
         if (parameters.ScopeTagKey is not { } key) return null;
         var value = group.FindTag(key);
         if (value is null) return $"Outside the rule's scope: no tag {key}";
-        if (parameters.ScopeTagValue is { } wanted && !string.Equals(value, wanted, StringComparison.Ordinal))
+        // A value known only at deployment might be the scope's: the group stays in scope (fail closed).
+        if (parameters.ScopeTagValue is { } wanted && !string.Equals(value, wanted, StringComparison.Ordinal) && !group.TagValueUnknown(key))
         {
             return $"Outside the rule's scope: tag {key} is '{value}', the scope is '{wanted}'";
         }

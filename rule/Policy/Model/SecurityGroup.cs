@@ -15,6 +15,16 @@ public sealed record SecurityGroup(
     ImmutableArray<ResourceTag> Tags,
     ImmutableArray<IngressRule> Ingress)
 {
+    /// <summary>Whether the tag <paramref name="key"/> is there with a value known only at deployment.</summary>
+    public bool TagValueUnknown(string key)
+    {
+        foreach (var tag in Tags)
+        {
+            if (tag.Key == key) return tag.ValueUnknown;
+        }
+        return false;
+    }
+
     public string? FindTag(string key)
     {
         foreach (var tag in Tags)

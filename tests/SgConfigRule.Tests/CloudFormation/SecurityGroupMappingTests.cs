@@ -110,8 +110,9 @@ public sealed class SecurityGroupMappingTests
         Assert.Equal("vpc-0abc1234", group.VpcId);
         Assert.Null(group.OwnerId);
         Assert.Empty(group.Ingress);
-        // A tag whose key is unknown cannot be matched: it is skipped. An unknown value never matches an exemption date.
-        Assert.Equal([new("Owner", "team-a"), new("Expiry", "(unknown: Fn::ImportValue SharedDate)"), new("Empty", ""), new("NoValue", "")],
+        // A tag whose key is unknown cannot be matched: it is skipped. An unknown value never matches an exemption date,
+        // and is marked unknown, so it keeps the group inside a tag scope.
+        Assert.Equal([new("Owner", "team-a"), new("Expiry", "(unknown: Fn::ImportValue SharedDate)") { ValueUnknown = true }, new("Empty", ""), new("NoValue", "")],
             group.Tags.AsEnumerable());
     }
 

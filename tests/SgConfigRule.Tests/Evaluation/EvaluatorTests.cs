@@ -336,4 +336,19 @@ public class EvaluatorTests
     [InlineData("{'scopeTagKey':'tier','scopeTagValue':'web'}", "web")]
     public void A_group_inside_the_tag_scope_is_judged(string parameters, string value) =>
         Assert.Equal(Compliance.NonCompliant, Eval(Group("sg-1", [("tier", value)], Tcp(22, "0.0.0.0/0")), parameters).Compliance);
+
+    [Fact]
+    public void A_scope_tag_value_known_only_at_deployment_keeps_the_group_in_scope()
+    {
+        // A template's import or a Terraform value known after apply might be the scope's value: judged (fail closed).
+        var unknown = new ResourceTag("tier", "(known after apply)") { ValueUnknown = true };
+        var group = Group("sg-1", [], Tcp(22, "0.0.0.0/0")) with { Tags = [unknown] };
+        Assert.Equal(Compliance.NonCompliant, Eval(group, "{'scopeTagKey':'tier','scopeTagValue':'web'}").Compliance);
+        // The same text as a known value is simply another value.
+        var known = group with { Tags = [new ResourceTag("tier", "(known after apply)")] };
+        Assert.Equal(Compliance.NotApplicable, Eval(known, "{'scopeTagKey':'tier','scopeTagValue':'web'}").Compliance);
+        Assert.True(group.TagValueUnknown("tier"));
+        Assert.False(group.TagValueUnknown("env"));
+        Assert.False(known.TagValueUnknown("tier"));
+    }
 }

@@ -125,6 +125,7 @@ public class TerraformPlanTests
         var pending = plan["aws_security_group.pending_exemption"].Evaluation;
         Assert.Equal(Compliance.NonCompliant, pending.Compliance);
         Assert.StartsWith("Exemption tag ignored: '(known after apply)'", pending.Annotation, StringComparison.Ordinal);
+        Assert.Contains(plan["aws_security_group.pending_exemption"].Item.Group!.Tags, t => t.ValueUnknown);
 
         Assert.DoesNotContain("data.aws_security_group.shared", plan.Keys);
         Assert.DoesNotContain("aws_security_group_rule.app_ports_egress", plan.Keys);
