@@ -75,8 +75,8 @@ public sealed class HookFunction
                 SecurityGroupMapping.SecurityGroupType =>
                     SecurityGroupMapping.Group(request.TargetLogicalId, request.ResourceProperties, TemplateResolver.Deployed, null),
                 // Only this rule is in the request: its group's tags (an exemption) are not, so none applies here.
-                SecurityGroupMapping.IngressType => new SecurityGroup(request.TargetLogicalId,
-                    null, null, null, null, [], [SecurityGroupMapping.Rule(request.ResourceProperties, TemplateResolver.Deployed, request.TargetLogicalId, null)]),
+                SecurityGroupMapping.IngressType => SecurityGroup.OfRulesAlone(request.TargetLogicalId, null,
+                    [SecurityGroupMapping.Rule(request.ResourceProperties, TemplateResolver.Deployed, request.TargetLogicalId, null)]),
                 _ => null,
             };
         }

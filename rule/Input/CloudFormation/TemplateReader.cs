@@ -80,7 +80,7 @@ public static class TemplateReader
                     TemplateValueKind.Resource => $"ingress to {target.Text} (not a security group of this template)",
                     _ => $"ingress to a group unknown before deployment ({target.Text})",
                 };
-                var own = new SecurityGroup(logicalId, name, null, null, null, [], [rule]);
+                var own = SecurityGroup.OfRulesAlone(logicalId, name, [rule]);
                 standalone.Add(ReadResult.Read(ResourceItem.ForGroup(own, ResourceContext.Unknown) with { Location = new SourceLocation(file, resources.KeyLine(index), logicalId) }));
             }
             catch (TemplateException e)

@@ -256,7 +256,7 @@ public static class TerraformPlanReader
                 return;
             }
             if (rule.Type == RuleType && rules.Count == 0) return; // an egress rule of a group not in the plan
-            var group = new SecurityGroup(rule.Address, note, null, null, null, [], [.. rules]);
+            var group = SecurityGroup.OfRulesAlone(rule.Address, note, [.. rules]);
             standalone.Add(ReadResult.Read(ResourceItem.ForGroup(group, Context(rule.After, rule.Unknown))));
         }
 

@@ -140,32 +140,23 @@ internal static class TerraformRuleReader
         }
     }
 
-    private static void AddPrefixLists(JsonCursor owner, UnknownMask mask, string field, Traffic traffic, string? description, List<IngressRule> rules)
-    {
-        var listMask = mask.Property(field);
-        if (listMask.IsUnknown)
-        {
-            Add(rules, traffic, new PrefixListSource(KnownAfterApply), description, $"{field} known only after apply");
-            return;
-        }
-        var items = owner.Get(field) is { } list ? list.Items().ToList() : [];
-        for (var i = 0; i < Math.Max(items.Count, listMask.Length); i++)
-        {
-            if (listMask.Index(i).IsUnknown)
-            {
-                Add(rules, traffic, new PrefixListSource(KnownAfterApply), description, $"{field}[{i}] known only after apply");
-                continue;
-            }
-            Add(rules, traffic, new PrefixListSource(NonEmpty(KnownItem(owner, field, items, i))), description, null);
-        }
-    }
+    private static void AddPrefixLists(JsonCursor owner, UnknownMask mask, string field, Traffic traffic, string? description, List<IngressRule> rules) =>
+        AddIds(owner, mask, field, new PrefixListSource(KnownAfterApply), id => new PrefixListSource(id), traffic, description, rules);
 
-    private static void AddGroups(JsonCursor owner, UnknownMask mask, string field, Traffic traffic, string? description, List<IngressRule> rules)
+    private static void AddGroups(JsonCursor owner, UnknownMask mask, string field, Traffic traffic, string? description, List<IngressRule> rules) =>
+        AddIds(owner, mask, field, UnknownGroup, Group, traffic, description, rules);
+
+    /// <summary>
+    /// A list of ids (prefix lists, groups): one rule per id; an id known only after apply is <paramref name="unknown"/>,
+    /// and a whole list known only after apply is one such rule.
+    /// </summary>
+    private static void AddIds(JsonCursor owner, UnknownMask mask, string field, IngressSource unknown, Func<string, IngressSource> known,
+                               Traffic traffic, string? description, List<IngressRule> rules)
     {
         var listMask = mask.Property(field);
         if (listMask.IsUnknown)
         {
-            Add(rules, traffic, UnknownGroup, description, $"{field} known only after apply");
+            Add(rules, traffic, unknown, description, $"{field} known only after apply");
             return;
         }
         var items = owner.Get(field) is { } list ? list.Items().ToList() : [];
@@ -173,10 +164,10 @@ internal static class TerraformRuleReader
         {
             if (listMask.Index(i).IsUnknown)
             {
-                Add(rules, traffic, UnknownGroup, description, $"{field}[{i}] known only after apply");
+                Add(rules, traffic, unknown, description, $"{field}[{i}] known only after apply");
                 continue;
             }
-            Add(rules, traffic, Group(NonEmpty(KnownItem(owner, field, items, i))), description, null);
+            Add(rules, traffic, known(NonEmpty(KnownItem(owner, field, items, i))), description, null);
         }
     }
 

@@ -15,6 +15,13 @@ public sealed record SecurityGroup(
     ImmutableArray<ResourceTag> Tags,
     ImmutableArray<IngressRule> Ingress)
 {
+    /// <summary>
+    /// Ingress rules whose group is not in the input (infrastructure code that adds rules to a group it does not
+    /// define, or a hook request for one rule), judged as a group of their own: no tags, so no exemption applies.
+    /// </summary>
+    public static SecurityGroup OfRulesAlone(string id, string? name, ImmutableArray<IngressRule> rules) =>
+        new(id, name, null, null, null, [], rules);
+
     /// <summary>Whether the tag <paramref name="key"/> is there with a value known only at deployment.</summary>
     public bool TagValueUnknown(string key)
     {
