@@ -126,7 +126,7 @@ public static class LiveParts
         async (parameters, cancellationToken) =>
         {
             await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var source = account is null ? $"(live {region})" : $"(live {account} {region})";
+            var source = LiveScanSource.NameOf(region, account);
             try
             {
                 using var ec2 = AwsClients.Ec2(options() with { Region = region });
@@ -209,7 +209,8 @@ public static class LiveParts
         return new SessionAWSCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken);
     }
 
-    private static async Task<IReadOnlyList<string>> EnabledRegionsAsync(AwsClientOptions options, CancellationToken cancellationToken)
+    /// <summary>--region all: the Regions enabled for the account, as EC2's DescribeRegions names them, in name order.</summary>
+    internal static async Task<IReadOnlyList<string>> EnabledRegionsAsync(AwsClientOptions options, CancellationToken cancellationToken)
     {
         using var ec2 = AwsClients.Ec2(options);
         var answer = await ec2.DescribeRegionsAsync(new Amazon.EC2.Model.DescribeRegionsRequest { AllRegions = false }, cancellationToken).ConfigureAwait(false);

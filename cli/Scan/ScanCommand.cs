@@ -252,18 +252,16 @@ public static class ScanCommand
 
     private static async Task<IReadOnlyList<string?>> EnabledRegionsAsync(SgConfigRule.Aws.Protocol.AwsClientOptions aws, CancellationToken cancellationToken)
     {
-        using var ec2 = SgConfigRule.Aws.AwsClients.Ec2(aws);
-        Amazon.EC2.Model.DescribeRegionsResponse answer;
+        IReadOnlyList<string> names;
         try
         {
-            answer = await ec2.DescribeRegionsAsync(new Amazon.EC2.Model.DescribeRegionsRequest { AllRegions = false }, cancellationToken).ConfigureAwait(false);
+            names = await LiveParts.EnabledRegionsAsync(aws, cancellationToken).ConfigureAwait(false);
         }
         catch (Amazon.Runtime.AmazonServiceException e)
         {
             throw new CliUsageException($"--region all: EC2 DescribeRegions failed ({e.ErrorCode}): {e.Message}; name the Regions instead");
         }
-        var names = (answer.Regions ?? []).Select(r => r.RegionName).Where(SgConfigRule.Aws.Protocol.RegionName.IsValid).Order(StringComparer.Ordinal).ToList();
-        return names.Count > 0 ? names : throw new CliUsageException("--region all: DescribeRegions named no enabled Region");
+        return names.Count > 0 ? [.. names] : throw new CliUsageException("--region all: DescribeRegions named no enabled Region");
     }
 
     /// <summary>The Regions of --region: one (null: the default chain's), several, each a valid name, each once — or all.</summary>

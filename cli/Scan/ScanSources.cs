@@ -82,7 +82,9 @@ public sealed class FileScanSource(IReadOnlyList<string> inputs, Func<Stream> st
 public sealed class LiveScanSource(IAmazonEC2 ec2, string region, TextWriter warnings, string? account = null) : IScanSource
 {
     /// <summary>Names the account too when several are read (an organization through roles).</summary>
-    public string Name => account is null ? $"(live {region})" : $"(live {account} {region})";
+    public string Name => NameOf(region, account);
+
+    public static string NameOf(string region, string? account) => account is null ? $"(live {region})" : $"(live {account} {region})";
 
     public async IAsyncEnumerable<ScanInput> ReadAsync(PolicyParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
