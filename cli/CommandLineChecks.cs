@@ -28,17 +28,28 @@ public static class CommandLineChecks
     public static string ReadParameters(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.StartsWith('@')) return text;
+        return ReadFileArgument("--params", text, "give the JSON itself") ?? text;
+    }
+
+    /// <summary>
+    /// The content of an option's <c>@FILE</c>, or null when the text is not <c>@FILE</c> but the value itself; a file
+    /// that cannot be read is a usage error naming the option and the file. <paramref name="orElse"/> says what else
+    /// the option takes, for a bare <c>@</c>.
+    /// </summary>
+    public static string? ReadFileArgument(string option, string text, string orElse)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.StartsWith('@')) return null;
         var path = text[1..];
-        if (path.Length == 0) throw new CliUsageException("--params: '@' names no file (write @FILE, or give the JSON itself)");
-        if (Directory.Exists(path)) throw new CliUsageException($"--params: cannot read {path}: it is a folder, not a file");
+        if (path.Length == 0) throw new CliUsageException($"{option}: '@' names no file (write @FILE, or {orElse})");
+        if (Directory.Exists(path)) throw new CliUsageException($"{option}: cannot read {path}: it is a folder, not a file");
         try
         {
             return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"--params: cannot read {path}: {e.Message}");
+            throw new CliUsageException($"{option}: cannot read {path}: {e.Message}");
         }
     }
 }

@@ -47,19 +47,8 @@ public sealed record OrganizationScan(string? Aggregator, string? RoleName, stri
     {
         var text = Accounts ?? throw new InvalidOperationException("no --accounts");
         string[] ids;
-        if (text.StartsWith('@'))
+        if (CommandLineChecks.ReadFileArgument("--accounts", text, "the ids themselves") is { } content)
         {
-            var path = text[1..];
-            if (path.Length == 0) throw new CliUsageException("--accounts: '@' names no file (write @FILE, or the ids themselves)");
-            string content;
-            try
-            {
-                content = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliUsageException($"--accounts: cannot read {path}: {e.Message}");
-            }
             ids = [.. content.Split('\n').Select(line => (line.Contains('#', StringComparison.Ordinal) ? line[..line.IndexOf('#', StringComparison.Ordinal)] : line).Trim())
                 .Where(line => line.Length > 0)];
         }

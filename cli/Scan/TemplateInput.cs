@@ -116,18 +116,9 @@ public static class TemplateInput
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (text is null) return values;
-        if (text.StartsWith('@'))
+        if (CommandLineChecks.ReadFileArgument("--template-parameters", text, "KEY=VALUE pairs") is { } json)
         {
             var path = text[1..];
-            string json;
-            try
-            {
-                json = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliUsageException($"--template-parameters: cannot read {path}: {e.Message}");
-            }
             try
             {
                 using var document = JsonDocument.Parse(json);
