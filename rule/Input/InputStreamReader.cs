@@ -21,19 +21,31 @@ public static class InputStreamReader
     public const int DefaultBufferSize = 64 * 1024;
 
     /// <summary>
-    /// How many threads decode the items of a streamed list besides the one reading the stream; 0: the stream's own
-    /// reader decodes each item as it reads it (the text is read once). The default is 0: measured on this project's
-    /// 2-core machine, one decoding thread beside the reader took 1.6–2.5 s on 100k realistic items against 2.0 s for
-    /// the single thread — twice the CPU (every item is tokenized twice, and collections stop both threads), so no
-    /// reliable gain until decoding itself is cheaper. <c>SGCR_DECODING_THREADS</c> sets it, to compare on a machine.
+    /// How many threads decode the items of a streamed list (<see cref="ParallelListReader"/>); 0: the stream's own
+    /// reader decodes each item as it reads it. By default one per core, up to 4, on a machine with more than one
+    /// (measured in docs/performance.md); <c>SGCR_DECODING_THREADS</c> sets it (0 to compare with one thread).
     /// </summary>
     internal static int DecodingThreads { get; set; } =
-        int.TryParse(Environment.GetEnvironmentVariable("SGCR_DECODING_THREADS"), out var threads) && threads is >= 0 and <= 64 ? threads : 0;
+        int.TryParse(Environment.GetEnvironmentVariable("SGCR_DECODING_THREADS"), out var threads) && threads is >= 0 and <= 64 ? threads
+        : Environment.ProcessorCount > 1 ? Math.Min(Environment.ProcessorCount, 4) : 0;
 
     public static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize = DefaultBufferSize) =>
         Read(utf8Json, bufferSize, DecodingThreads);
 
-    internal static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize, int decodingThreads)
+    /// <summary>
+    /// How a list decoded on several threads is cut: windows of the input read whole, and pieces of a window decoded
+    /// each by one thread. By default from the buffer size: 4 buffers a window, half a buffer a piece — about 14 items
+    /// of the AWS CLI's output, and few enough read ahead that the items waiting to be given out stay small.
+    /// </summary>
+    internal readonly record struct PieceSizes(int WindowBytes, int PieceBytes)
+    {
+        public static PieceSizes For(int bufferSize) => new(Math.Max(bufferSize * 4, 16), Math.Max(bufferSize / 2, 1));
+    }
+
+    internal static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize, int decodingThreads) =>
+        Read(utf8Json, bufferSize, decodingThreads, PieceSizes.For(bufferSize));
+
+    internal static IEnumerable<ReadResult> Read(Stream utf8Json, int bufferSize, int decodingThreads, PieceSizes pieceSizes)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
         var tokens = new JsonTokenStream(utf8Json, bufferSize);
@@ -48,16 +60,18 @@ public static class InputStreamReader
             foreach (var result in ReadWhole(tokens)) yield return result;
             yield break;
         }
-        tokens.StopKeeping();
-        var list = new StreamedList(tokens, layout, decodingThreads);
+        var list = new StreamedList(tokens, layout, bufferSize, decodingThreads, pieceSizes);
         foreach (var result in InputReader.ReadEntries(list.Entries())) yield return result;
         if (list.Stopped) yield break;
-        foreach (var result in ReadAfterList(tokens, layout)) yield return result;
+        foreach (var result in ReadAfterList(list.Tokens, layout)) yield return result;
     }
 
     private sealed record Layout(string? RootField, JsonPath ListPath)
     {
         public bool IsBatch => RootField == "baseConfigurationItems";
+
+        /// <summary>How deep the list's items are: in a root array 1, in the root object's list 2.</summary>
+        public int ListDepth => RootField is null ? 1 : 2;
     }
 
     /// <summary>Which list to stream, from the first tokens; null to read the text whole.</summary>
@@ -182,7 +196,7 @@ public static class InputStreamReader
         }
         catch (JsonException e)
         {
-            return (null, [], SyntaxError(JsonPath.Root, e));
+            return (null, [], SyntaxError(JsonPath.Root, tokens.Place(e)));
         }
         catch (IOException e)
         {
@@ -198,7 +212,7 @@ public static class InputStreamReader
         }
         catch (JsonException e)
         {
-            return SyntaxError(JsonPath.Root, e);
+            return SyntaxError(JsonPath.Root, tokens.Place(e));
         }
         catch (IOException e)
         {
@@ -223,22 +237,30 @@ public static class InputStreamReader
         new(near, $"cannot read: {e.Message}; the rest of the input is not read");
 
     /// <summary>The items of the streamed list, one at a time; a syntax error or failed read ends it (<see cref="Stopped"/>).</summary>
-    private sealed class StreamedList(JsonTokenStream tokens, Layout layout, int decodingThreads)
+    private sealed class StreamedList(JsonTokenStream tokens, Layout layout, int bufferSize, int decodingThreads, PieceSizes pieceSizes)
     {
         private static readonly FastReader<ResourceItem> FastGroup = Ec2GroupFastReader.TryReadAt;
         private static readonly FastReader<ResourceItem> FastConfigItem = ConfigItemFastReader.TryReadAt;
 
         public bool Stopped { get; private set; }
 
-        public IEnumerable<ListEntry> Entries() => decodingThreads > 0 ? DecodedInParallel() : Decoded();
+        /// <summary>Where the text after the list is read from (another stream than the one given, once the list was read in pieces).</summary>
+        public JsonTokenStream Tokens => tokens;
+
+        public IEnumerable<ListEntry> Entries()
+        {
+            if (decodingThreads > 0 && ParallelListReader.Separator(tokens.Peek(128)) is { } separator && !tokens.ReadFailed) return InPieces(separator);
+            tokens.StopKeeping();
+            return Decoded(firstIndex: 0);
+        }
 
         /// <summary>One thread: the stream's own reader decodes each item as it reads it (the text is read once).</summary>
-        private IEnumerable<ListEntry> Decoded()
+        private IEnumerable<ListEntry> Decoded(int firstIndex)
         {
             JsonDocument? current = null;
             try
             {
-                for (var index = 0; ; index++)
+                for (var index = firstIndex; ; index++)
                 {
                     current?.Dispose();
                     current = null;
@@ -256,81 +278,45 @@ public static class InputStreamReader
             }
         }
 
-        /// <summary>At most this many items, and this many bytes, are read ahead of the one being given out.</summary>
-        private const int MaxItemsAhead = 256;
-        private const int MaxBytesAhead = 8 << 20;
-
         /// <summary>
-        /// Several threads: this one reads the stream and finds each item's end (checking the list's syntax as it goes);
-        /// <c>decodingThreads</c> others decode the items, each a whole text of its own; the entries come out in input
-        /// order, exactly as <see cref="Decoded"/> gives them. A syntax error or failed read still ends the list after
-        /// the items before it.
+        /// Several threads: the list cut into pieces at its item separators, each piece decoded on a thread of its own
+        /// (<see cref="ParallelListReader"/>); the entries come out in input order, exactly as <see cref="Decoded"/>
+        /// gives them. Where the pieces stop — the list's end, or anything they do not take — the single-thread reader
+        /// goes on, from the end of the last item given.
         /// </summary>
-        private IEnumerable<ListEntry> DecodedInParallel()
+        private IEnumerable<ListEntry> InPieces(byte[] separator)
         {
-            using var work = new System.Collections.Concurrent.BlockingCollection<Work>(MaxItemsAhead);
-            var workers = Enumerable.Range(0, decodingThreads).Select(_ => new Thread(() =>
-            {
-                foreach (var item in work.GetConsumingEnumerable()) item.Decode(layout.IsBatch);
-            }) { IsBackground = true, Name = "sgcr-decode" }).ToList();
-            workers.ForEach(w => w.Start());
-            var ahead = new Queue<Work>();
-            long bytesAhead = 0;
+            var (buffered, input, at) = tokens.Detach();
+            var pieces = new ParallelListReader(buffered, input, at, separator, layout.IsBatch ? FastConfigItem : FastGroup,
+                layout.ListDepth, decodingThreads, pieceSizes.WindowBytes, pieceSizes.PieceBytes);
+            var index = 0;
             JsonDocument? current = null;
             try
             {
-                for (var index = 0; ; index++)
+                foreach (var decoded in pieces.Entries())
                 {
-                    var path = layout.ListPath.Index(index);
-                    var (more, bytes, failure) = NextRaw(path);
-                    if (!more) break;
-                    if (failure is { } stop)
+                    current?.Dispose();
+                    current = null;
+                    if (decoded.Item is { } item)
                     {
-                        while (ahead.Count > 0) yield return Deliver(ahead.Dequeue(), ref current);
-                        yield return stop;
-                        yield break;
+                        yield return new ListEntry(default, ReadResult.Read(item));
                     }
-                    var next = new Work(bytes!, path);
-                    ahead.Enqueue(next);
-                    bytesAhead += bytes!.Length;
-                    work.Add(next);
-                    while (ahead.Count >= MaxItemsAhead || bytesAhead > MaxBytesAhead)
+                    else
                     {
-                        var done = ahead.Dequeue();
-                        bytesAhead -= done.Bytes.Length;
-                        yield return Deliver(done, ref current);
+                        var (entry, document) = Canonical(decoded.Text!, layout.ListPath.Index(index));
+                        current = document;
+                        yield return entry;
                     }
+                    index++;
                 }
-                while (ahead.Count > 0) yield return Deliver(ahead.Dequeue(), ref current);
             }
             finally
             {
-                work.CompleteAdding();
-                workers.ForEach(w => w.Join());
                 current?.Dispose();
-                foreach (var left in ahead) left.Result.Task.Result.Document?.Dispose();
             }
-        }
-
-        private static ListEntry Deliver(Work done, ref JsonDocument? current)
-        {
-            var (entry, document) = done.Result.Task.GetAwaiter().GetResult();
-            current?.Dispose();
-            current = document;
-            return entry;
-        }
-
-        /// <summary>The next item's text (a copy: the stream's buffer moves on), or the entry that ends the list.</summary>
-        private (bool More, byte[]? Bytes, ListEntry? Failure) NextRaw(JsonPath path)
-        {
-            try
-            {
-                return tokens.TryReadValue(out var value) ? (true, value.ToArray(), null) : (false, null, null);
-            }
-            catch (Exception e) when (e is JsonException or IOException)
-            {
-                return (true, null, Stop(e, path));
-            }
+            var rest = pieces.Rest!;
+            tokens = JsonTokenStream.Resume(rest.Text, bufferSize, layout.RootField, rest.AfterItem, rest.At);
+            foreach (var entry in Decoded(rest.NextIndex)) yield return entry;
         }
 
         /// <summary>The entry that ends the list: a syntax error placed inside the value it broke, or a failed read.</summary>
@@ -338,7 +324,7 @@ public static class InputStreamReader
         {
             Stopped = true;
             var failure = e is JsonException syntax
-                ? new InputException(JsonText.LocateProblem(tokens.TextOfNextValue(), path), SyntaxError(path, syntax).Problem)
+                ? new InputException(JsonText.LocateProblem(tokens.TextOfNextValue(), path, layout.ListDepth, tokens.EndOfInput), SyntaxError(path, tokens.Place(syntax)).Problem)
                 : CannotRead(path, (IOException)e);
             return new ListEntry(default, ReadResult.Failed(failure));
         }
@@ -350,26 +336,6 @@ public static class InputStreamReader
             return document is null
                 ? (new ListEntry(default, ReadResult.Failed(invalid!)), null)
                 : (new ListEntry(new JsonCursor(document.RootElement, path), null), document);
-        }
-
-        /// <summary>One item to decode, and its entry once decoded.</summary>
-        private sealed class Work(byte[] bytes, JsonPath path)
-        {
-            public byte[] Bytes { get; } = bytes;
-            public TaskCompletionSource<(ListEntry Entry, JsonDocument? Document)> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            public void Decode(bool isBatch)
-            {
-                try
-                {
-                    var item = isBatch ? ConfigItemFastReader.TryRead(Bytes) : Ec2GroupFastReader.TryRead(Bytes);
-                    Result.SetResult(item is not null ? (new ListEntry(default, ReadResult.Read(item)), null) : Canonical(Bytes, path));
-                }
-                catch (Exception e)
-                {
-                    Result.SetException(e); // a defect: rethrown on the reading thread, where it would have happened
-                }
-            }
         }
 
         private (bool More, ListEntry Entry, JsonDocument? Document) Next(JsonPath path)

@@ -52,14 +52,24 @@ public static class JsonText
     public static JsonDocument ParseEmbedded(JsonCursor stringValue) =>
         Parse(stringValue.AsString(), stringValue.Path.Embedded());
 
-    /// <summary>The JSON path of the first syntax error or duplicate key in a text that starts at <paramref name="at"/>.</summary>
-    internal static string LocateProblem(ReadOnlySpan<byte> utf8, JsonPath at) =>
-        Locate(utf8, at, new JsonException("invalid JSON")).JsonPath;
+    /// <summary>
+    /// Where, in the value a streamed text goes on with, its reader met a syntax error: the path inside the value when
+    /// the error is in it, else the value's own path <paramref name="at"/> (the error is between values, or the text
+    /// stops before the value ends) — so that the answer depends on the text, never on how much of it was buffered.
+    /// </summary>
+    /// <param name="utf8">The text from the value's start; <paramref name="textEnds"/>: whether it is all there is.</param>
+    /// <param name="enclosingDepth">
+    /// How deep the value sits in the document it came from (an item of a list inside an object: 2), so that a value too
+    /// deep there is found too deep here, at the same place.
+    /// </param>
+    internal static string LocateProblem(ReadOnlySpan<byte> utf8, JsonPath at, int enclosingDepth, bool textEnds) =>
+        Locate(utf8, at, new JsonException("invalid JSON"), MaxDepth - enclosingDepth, textEnds, insideOnly: true).JsonPath;
 
     /// <summary>Re-reads the text to find the path of the first syntax error or duplicate key.</summary>
-    private static InputException Locate(ReadOnlySpan<byte> utf8, JsonPath at, JsonException original)
+    private static InputException Locate(ReadOnlySpan<byte> utf8, JsonPath at, JsonException original, int maxDepth = MaxDepth,
+                                         bool textEnds = true, bool insideOnly = false)
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var reader = new Utf8JsonReader(utf8, textEnds, new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth }));
         var frames = new Stack<Frame>();
         var path = at;
         string? pendingName = null;
@@ -99,7 +109,7 @@ public static class JsonText
             var where = frames.Count > 0 ? CurrentPath(frames, pendingName) : at;
             return new InputException(where, InvalidJson(e));
         }
-        return new InputException(path, $"invalid JSON: {Clean(original.Message)}");
+        return new InputException(insideOnly ? at : path, $"invalid JSON: {Clean(original.Message)}");
     }
 
     private static JsonPath ChildPath(Stack<Frame> frames, JsonPath root, ref string? pendingName)

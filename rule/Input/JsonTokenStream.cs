@@ -11,6 +11,13 @@ namespace SgConfigRule.Input;
 /// </summary>
 internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
 {
+    /// <summary>
+    /// Where this stream's text sits in the input, when it is the rest of an input another reader began (see
+    /// <see cref="Resume"/>): its first <c>PrefixLength</c> bytes were made up to put the reader in the right state,
+    /// and the byte after them is at <c>At</c>. Syntax errors are placed in the input's lines, not this text's.
+    /// </summary>
+    private (TextPosition At, int PrefixLength)? placement;
+
     /// <summary>The largest single value streamed (one group, one item): far above any real one, far below the memory of a small machine.</summary>
     public const int MaxValueBytes = 64 << 20;
 
@@ -20,6 +27,11 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
     private byte[] buffer = new byte[Math.Max(initialBufferSize, 1)];
     private int start;
     private int end;
+    private int origin; // after a byte order mark: where the reader's line 0, byte 0 is
+    private IOException? failedRead;
+
+    /// <summary>Whether a read of the input failed while looking ahead (<see cref="Peek"/>): the next read throws it.</summary>
+    public bool ReadFailed => failedRead is not null;
     private bool endOfInput;
     private bool started;
     private bool keepAll = true;
@@ -118,6 +130,25 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
         return text[skipped..];
     }
 
+    /// <summary>At least <paramref name="count"/> bytes of the text not yet consumed, or all there is (only while every byte is kept).</summary>
+    public ReadOnlySpan<byte> Peek(int count)
+    {
+        if (!keepAll) throw new InvalidOperationException("the start of the text is no longer kept");
+        try
+        {
+            while (end - start < count && !endOfInput) Refill();
+        }
+        catch (IOException e)
+        {
+            // Only a look ahead: the failure is met again, where it belongs, by the next read of the text.
+            failedRead = e;
+        }
+        return Buffered;
+    }
+
+    /// <summary>Whether the whole input has been read into the buffer.</summary>
+    public bool EndOfInput => endOfInput;
+
     /// <summary>The text read so far and not yet consumed.</summary>
     public ReadOnlySpan<byte> Buffered => buffer.AsSpan(start, end - start);
 
@@ -136,6 +167,45 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
         return rest.ToArray();
     }
 
+    /// <summary>
+    /// Hands the rest of the input to another reader: the bytes buffered and not yet consumed, the stream they came
+    /// from (null once it has ended), and where the first of them is in the text. Only while every byte read is kept
+    /// (before <see cref="StopKeeping"/>), so that the place can be counted; this stream is not used after.
+    /// </summary>
+    public (byte[] Buffered, Stream? Input, TextPosition At) Detach()
+    {
+        if (!keepAll) throw new InvalidOperationException("the start of the text is no longer kept");
+        var at = default(TextPosition).After(buffer.AsSpan(origin, start - origin));
+        return (buffer.AsSpan(start, end - start).ToArray(), endOfInput ? null : input, at);
+    }
+
+    /// <summary>
+    /// A stream that goes on reading an input's list from the middle: <paramref name="rest"/> is the text from a place
+    /// where the list is open — just after its <c>[</c> (<paramref name="afterItem"/> false) or just after one of its
+    /// items — at <paramref name="at"/> in the input. Returned positioned there, as the reader that began the input
+    /// was, with its syntax errors placed in the input's lines.
+    /// </summary>
+    public static JsonTokenStream Resume(Stream rest, int bufferSize, string? rootField, bool afterItem, TextPosition at)
+    {
+        // The tokens that open the list, and a stand-in item when the text goes on after one (a comma, or the end). An
+        // empty string: it ends at its own quote, so whatever byte comes next is judged as it was after the real item.
+        var prefix = System.Text.Encoding.UTF8.GetBytes((rootField is null ? "[" : $"{{\"{rootField}\":[") + (afterItem ? "\"\"" : ""));
+        var tokens = new JsonTokenStream(new ConcatenatedStream([prefix], rest, null), bufferSize) { placement = (at, prefix.Length) };
+        var opening = rootField is null ? 1 : 3;
+        for (var i = 0; i < opening + (afterItem ? 1 : 0); i++) tokens.ReadToken(out _);
+        tokens.StopKeeping();
+        return tokens;
+    }
+
+    /// <summary>A syntax error of this text, placed in the input's lines when this stream reads the rest of an input.</summary>
+    public JsonException Place(JsonException e)
+    {
+        if (placement is not var (at, prefixLength) || e.LineNumber is not { } line || e.BytePositionInLine is not { } column) return e;
+        return line == 0
+            ? new JsonException(e.Message, e.Path, at.Line, at.Column + Math.Max(0, column - prefixLength))
+            : new JsonException(e.Message, e.Path, at.Line + line, column);
+    }
+
     private static InputTooLargeException TooLarge(int limit, string what) =>
         new($"{what} larger than {limit >> 20} MB: not an export SgConfigRule reads (is it the right file?)");
 
@@ -147,6 +217,7 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
             while (end - start < 3 && !endOfInput) Refill();
             // A UTF-8 byte order mark is allowed before the text, as JsonText allows it.
             if (end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF) start += 3;
+            origin = start;
         }
         return new Utf8JsonReader(buffer.AsSpan(start, end - start), endOfInput, state);
     }
@@ -160,6 +231,7 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
     private void Refill()
     {
         if (endOfInput) return;
+        if (failedRead is not null) throw failedRead;
         if (!keepAll && start > 0)
         {
             Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
@@ -177,6 +249,62 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
         if (read == 0) endOfInput = true;
         end += read;
     }
+}
+
+/// <summary>A place in a JSON text as <see cref="Utf8JsonReader"/> counts it: lines ended by '\n', bytes within the line; both from 0.</summary>
+internal readonly record struct TextPosition(long Line, long Column)
+{
+    /// <summary>The place just after <paramref name="text"/>, which starts here.</summary>
+    public TextPosition After(ReadOnlySpan<byte> text)
+    {
+        var newlines = text.Count((byte)'\n');
+        return newlines == 0
+            ? this with { Column = Column + text.Length }
+            : new TextPosition(Line + newlines, text.Length - text.LastIndexOf((byte)'\n') - 1);
+    }
+}
+
+/// <summary>
+/// Reads byte blocks, then a stream, then throws a failure of reading it that happened earlier: the rest of an input
+/// handed from one reader to another, exactly as the first would have gone on to read it.
+/// </summary>
+internal sealed class ConcatenatedStream(IReadOnlyList<ReadOnlyMemory<byte>> blocks, Stream? rest, IOException? failure) : Stream
+{
+    private int block;
+    private int offset;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> destination)
+    {
+        while (block < blocks.Count)
+        {
+            var left = blocks[block].Span[offset..];
+            if (left.IsEmpty)
+            {
+                block++;
+                offset = 0;
+                continue;
+            }
+            var n = Math.Min(left.Length, destination.Length);
+            left[..n].CopyTo(destination);
+            offset += n;
+            return n;
+        }
+        if (rest is not null && rest.Read(destination) is var read && read > 0) return read;
+        if (failure is not null) throw failure;
+        return 0;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Input beyond what SgConfigRule reads: a failed read of that input, reported as one error.</summary>
