@@ -47,11 +47,13 @@ public static class DecodeCost
 
     private static void Time(string what, List<byte[]> inputs, Func<byte[], int> step)
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         long sink = 0;
         foreach (var input in inputs) sink += step(input);
         var elapsed = watch.Elapsed;
-        Console.WriteLine($"{what,-30} {elapsed.TotalMilliseconds * 1000 / inputs.Count,7:F2} µs/item  ({sink})");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine($"{what,-30} {elapsed.TotalMilliseconds * 1000 / inputs.Count,7:F2} µs/item {allocated / inputs.Count,6} B/item  ({sink})");
     }
 
     private static int Unescape(byte[] item, byte[] scratch)

@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using SgConfigRule.Policy.Model;
 
 namespace SgConfigRule.Input;
@@ -11,69 +15,114 @@ namespace SgConfigRule.Input;
 /// that Config recorded (<c>OK</c> or <c>ResourceDiscovered</c>), the API's known fields each once with the expected
 /// types — and returns null for anything else; <see cref="ConfigItemReader"/> then decides what the item means and
 /// reports any error with its path. Differential tests hold the two to the same result.
+/// <para>Two ways in, one meaning: on a <see cref="Utf8JsonReader"/> (a stream's reader), or by <see cref="TryScan"/>
+/// over the item's whole text, which reads the flat envelope itself and unescapes the configuration string in the
+/// same pass that checks it — the JSON reader checks the string byte by byte, then unescapes it in a second pass, and
+/// the string is most of an item. The scan takes only the plainest envelope (strings without escapes, nulls, empty
+/// objects) and gives anything else up to the JSON reader. Both set the fields through <see cref="Fields"/>.</para>
 /// </summary>
 internal static class ConfigItemFastReader
 {
     /// <summary>The item that is the whole of <paramref name="utf8"/>, or null.</summary>
-    public static ResourceItem? TryRead(ReadOnlySpan<byte> utf8) => FastJson.TryReadWhole(utf8, TryReadAt);
+    public static ResourceItem? TryRead(ReadOnlySpan<byte> utf8) =>
+        TryScan(utf8, out var consumed) is { } item && utf8[consumed..].TrimStart(" \t\r\n"u8).IsEmpty ? item : TryReadWithReader(utf8);
+
+    /// <summary>As <see cref="TryRead"/>, on the JSON reader alone (the way a stream is read).</summary>
+    internal static ResourceItem? TryReadWithReader(ReadOnlySpan<byte> utf8) => FastJson.TryReadWhole(utf8, TryReadAt);
 
     /// <summary>The item whose start the reader is on (leaving it on the item's end), or null; see <see cref="Ec2GroupFastReader.TryReadAt"/>.</summary>
     public static ResourceItem? TryReadAt(ref Utf8JsonReader reader) => FastReaderScratch.Run(ref reader, ReadItem);
 
+    /// <summary>
+    /// The item at the start of <paramref name="text"/> (after any whitespace) and the bytes it took, or null: the
+    /// envelope is not the plainest kind, or the text is not an item — the JSON reader then reads it.
+    /// </summary>
+    public static ResourceItem? TryScan(ReadOnlySpan<byte> text, out int consumed) => FastReaderScratch.Run(text, out consumed, ScanItem);
+
+    // The envelope's fields, by index: the known fields the canonical reader reads (0–8), then those it never looks at.
+    private const int AccountId = 0, CaptureTime = 1, Status = 2, Arn = 3, ResourceType = 4, ResourceId = 5, ResourceName = 6, Region = 7, Configuration = 8;
+
+    private static readonly byte[][] FieldNames =
+    [
+        "accountId"u8.ToArray(), "configurationItemCaptureTime"u8.ToArray(), "configurationItemStatus"u8.ToArray(),
+        "arn"u8.ToArray(), "resourceType"u8.ToArray(), "resourceId"u8.ToArray(), "resourceName"u8.ToArray(),
+        "awsRegion"u8.ToArray(), "configuration"u8.ToArray(),
+        // Fields the canonical reader never looks at, whatever their value.
+        "version"u8.ToArray(), "configurationStateId"u8.ToArray(), "configurationItemMD5Hash"u8.ToArray(),
+        "availabilityZone"u8.ToArray(), "resourceCreationTime"u8.ToArray(), "supplementaryConfiguration"u8.ToArray(),
+        // Items recorded daily (recordingFrequency DAILY) say so, and when Config delivered them.
+        "recordingFrequency"u8.ToArray(), "configurationItemDeliveryTime"u8.ToArray(),
+    ];
+
+    /// <summary>What an item's envelope said, and the rules both ways in apply to it.</summary>
+    private struct Fields
+    {
+        public string? AccountId, Status, Arn, ResourceType, ResourceId, ResourceName, Region;
+        public DateTimeOffset? CaptureTime;
+        public SecurityGroup? Group;
+        public SeenFields Seen;
+
+        /// <summary>Only what Config recorded is plain; a deleted or failed item is for the canonical reader to judge.</summary>
+        public static bool IsRecorded(string? status) => status is null or "OK" or "ResourceDiscovered";
+
+        public static bool IsSecurityGroup(string? resourceType) => resourceType == ResourceItem.SecurityGroupType;
+
+        public readonly ResourceItem? Build()
+        {
+            if (Group is null || ResourceType is null) return null;
+            if (ResourceId is not null && ResourceId != Group.GroupId) return null;
+            var group = Group.GroupName is null && ResourceName is not null ? Group with { GroupName = ResourceName } : Group;
+            return ResourceItem.ForGroup(group, new ResourceContext(AccountId, Region, Arn, CaptureTime));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ResourceItem? ReadItem(ref Utf8JsonReader reader, FastReaderScratch scratch)
     {
-        string? accountId = null, status = null, arn = null, resourceType = null, resourceId = null, resourceName = null, region = null;
-        DateTimeOffset? captureTime = null;
-        SecurityGroup? group = null;
-        var seen = new SeenFields();
+        var fields = new Fields();
         JsonTokenType token;
         while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals("accountId"u8) ? 0
-                : reader.ValueTextEquals("configurationItemCaptureTime"u8) ? 1
-                : reader.ValueTextEquals("configurationItemStatus"u8) ? 2
-                : reader.ValueTextEquals("arn"u8) ? 3
-                : reader.ValueTextEquals("resourceType"u8) ? 4
-                : reader.ValueTextEquals("resourceId"u8) ? 5
-                : reader.ValueTextEquals("resourceName"u8) ? 6
-                : reader.ValueTextEquals("awsRegion"u8) ? 7
-                : reader.ValueTextEquals("configuration"u8) ? 8
-                // Fields the canonical reader never looks at, whatever their value.
-                : reader.ValueTextEquals("version"u8) ? 9
-                : reader.ValueTextEquals("configurationStateId"u8) ? 10
-                : reader.ValueTextEquals("configurationItemMD5Hash"u8) ? 11
-                : reader.ValueTextEquals("availabilityZone"u8) ? 12
-                : reader.ValueTextEquals("resourceCreationTime"u8) ? 13
-                : reader.ValueTextEquals("supplementaryConfiguration"u8) ? 14
-                // Items recorded daily (recordingFrequency DAILY) say so, and when Config delivered them.
-                : reader.ValueTextEquals("recordingFrequency"u8) ? 15
-                : reader.ValueTextEquals("configurationItemDeliveryTime"u8) ? 16
-                : -1;
-            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
+            var field = FieldOf(ref reader);
+            if (!fields.Seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
             var ok = field switch
             {
-                0 => FastJson.OptionalString(ref reader, scratch.Strings, out accountId),
-                1 => reader.TokenType == JsonTokenType.Null || Timestamp(ref reader, out captureTime),
-                2 => FastJson.OptionalString(ref reader, scratch.Strings, out status) && status is null or "OK" or "ResourceDiscovered",
-                3 => FastJson.OptionalString(ref reader, out arn),
-                4 => FastJson.String(ref reader, scratch.Strings, out resourceType) && resourceType == ResourceItem.SecurityGroupType,
-                5 => FastJson.OptionalString(ref reader, out resourceId),
-                6 => FastJson.OptionalString(ref reader, out resourceName),
-                7 => FastJson.OptionalString(ref reader, scratch.Strings, out region),
-                8 => Configuration(ref reader, scratch, out group),
+                AccountId => FastJson.OptionalString(ref reader, scratch.Strings, out fields.AccountId),
+                CaptureTime => reader.TokenType == JsonTokenType.Null || Timestamp(ref reader, out fields.CaptureTime),
+                Status => FastJson.OptionalString(ref reader, scratch.Strings, out fields.Status) && Fields.IsRecorded(fields.Status),
+                Arn => FastJson.OptionalString(ref reader, out fields.Arn),
+                ResourceType => FastJson.String(ref reader, scratch.Strings, out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
+                ResourceId => FastJson.OptionalString(ref reader, out fields.ResourceId),
+                ResourceName => FastJson.OptionalString(ref reader, out fields.ResourceName),
+                Region => FastJson.OptionalString(ref reader, scratch.Strings, out fields.Region),
+                Configuration => ConfigurationString(ref reader, scratch, out fields.Group),
                 _ => reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip(),
             };
             if (!ok) return null;
         }
-        if (token != JsonTokenType.EndObject || group is null || resourceType is null) return null;
-        if (resourceId is not null && resourceId != group.GroupId) return null;
-        if (group.GroupName is null && resourceName is not null) group = group with { GroupName = resourceName };
-        return ResourceItem.ForGroup(group, new ResourceContext(accountId, region, arn, captureTime));
+        return token == JsonTokenType.EndObject ? fields.Build() : null;
+    }
+
+    private static int FieldOf(ref Utf8JsonReader reader)
+    {
+        for (var field = 0; field < FieldNames.Length; field++)
+        {
+            if (reader.ValueTextEquals(FieldNames[field])) return field;
+        }
+        return -1;
+    }
+
+    private static int FieldOf(ReadOnlySpan<byte> name)
+    {
+        for (var field = 0; field < FieldNames.Length; field++)
+        {
+            if (name.SequenceEqual(FieldNames[field])) return field;
+        }
+        return -1;
     }
 
     /// <summary>The group in the configuration string: unescaped into the scratch buffer, then read as one whole document.</summary>
-    private static bool Configuration(ref Utf8JsonReader reader, FastReaderScratch scratch, out SecurityGroup? group)
+    private static bool ConfigurationString(ref Utf8JsonReader reader, FastReaderScratch scratch, out SecurityGroup? group)
     {
         group = null;
         if (reader.TokenType != JsonTokenType.String) return false;
@@ -88,7 +137,13 @@ internal static class ConfigItemFastReader
         {
             text = reader.ValueSpan;
         }
-        var inner = new Utf8JsonReader(text, new JsonReaderOptions { MaxDepth = JsonText.MaxDepth });
+        return GroupOf(text, scratch, out group);
+    }
+
+    private static bool GroupOf(ReadOnlySpan<byte> configuration, FastReaderScratch scratch, out SecurityGroup? group)
+    {
+        group = null;
+        var inner = new Utf8JsonReader(configuration, new JsonReaderOptions { MaxDepth = JsonText.MaxDepth });
         if (!inner.Read() || inner.TokenType != JsonTokenType.StartObject) return false;
         group = GroupFastReader<ConfigGroupNames>.ReadGroup(ref inner, scratch, out _);
         // Anything after the group's object is left to the canonical reader.
@@ -107,5 +162,188 @@ internal static class ConfigItemFastReader
         };
         if (ok) timestamp = parsed;
         return ok;
+    }
+
+    /// <summary>What ends a plain string, or makes it not plain: its quote, an escape, a control character.</summary>
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
+
+    /// <summary>As <see cref="StringSpecials"/>, and any byte outside ASCII (the envelope's values are ids, names and times).</summary>
+    private static readonly SearchValues<byte> AsciiStringSpecials =
+        SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b), .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
+
+    /// <summary>
+    /// The flat envelope, read by hand: <c>{ "name": value, … }</c> where each value is a string without escapes (the
+    /// configuration string may have the simple ones), <c>null</c>, or an empty object for the fields never looked at.
+    /// The syntax it takes is a subset of JSON's, checked as strictly; anything else gives the item up (null).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ResourceItem? ScanItem(ReadOnlySpan<byte> text, FastReaderScratch scratch, out int consumed)
+    {
+        consumed = 0;
+        var at = SkipWhitespace(text, 0);
+        if (at >= text.Length || text[at] != (byte)'{') return null;
+        at = SkipWhitespace(text, at + 1);
+        var fields = new Fields();
+        while (true)
+        {
+            if (!PlainString(text, ref at, StringSpecials, out var name)) return null;
+            at = SkipWhitespace(text, at);
+            if (at >= text.Length || text[at] != (byte)':') return null;
+            at = SkipWhitespace(text, at + 1);
+            var field = FieldOf(name);
+            if (!fields.Seen.TryAdd(field) || at >= text.Length) return null;
+            bool ok;
+            if (text[at] == (byte)'"')
+            {
+                if (field == Configuration)
+                {
+                    ok = UnescapedString(text, ref at, scratch, out var configuration) && GroupOf(configuration, scratch, out fields.Group);
+                }
+                else
+                {
+                    if (!PlainString(text, ref at, AsciiStringSpecials, out var value)) return null;
+                    ok = field switch
+                    {
+                        AccountId => Keep(scratch.Strings.Get(value), out fields.AccountId),
+                        CaptureTime => Timestamp(value, out fields.CaptureTime),
+                        Status => Keep(scratch.Strings.Get(value), out fields.Status) && Fields.IsRecorded(fields.Status),
+                        Arn => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.Arn),
+                        ResourceType => Keep(scratch.Strings.Get(value), out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
+                        ResourceId => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.ResourceId),
+                        ResourceName => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.ResourceName),
+                        Region => Keep(scratch.Strings.Get(value), out fields.Region),
+                        _ => true,
+                    };
+                }
+            }
+            else if (text[at..].StartsWith("null"u8))
+            {
+                at += 4;
+                // Null is absent for the optional fields; the type and the configuration must be there.
+                ok = field is not (ResourceType or Configuration);
+            }
+            else if (text[at] == (byte)'{' && field > Configuration)
+            {
+                at = SkipWhitespace(text, at + 1);
+                ok = at < text.Length && text[at++] == (byte)'}';
+            }
+            else
+            {
+                return null;
+            }
+            if (!ok) return null;
+            at = SkipWhitespace(text, at);
+            if (at >= text.Length) return null;
+            if (text[at] == (byte)'}')
+            {
+                consumed = at + 1;
+                return fields.Build();
+            }
+            if (text[at] != (byte)',') return null;
+            at = SkipWhitespace(text, at + 1);
+        }
+    }
+
+    private static bool Keep(string value, out string? field)
+    {
+        field = value;
+        return true;
+    }
+
+    /// <summary>A string with no escape and nothing in <paramref name="specials"/> but its closing quote; <paramref name="at"/> moves past it.</summary>
+    private static bool PlainString(ReadOnlySpan<byte> text, ref int at, SearchValues<byte> specials, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (at >= text.Length || text[at] != (byte)'"') return false;
+        var length = text[(at + 1)..].IndexOfAny(specials);
+        if (length < 0 || text[at + 1 + length] != (byte)'"') return false;
+        value = text.Slice(at + 1, length);
+        at += length + 2;
+        return true;
+    }
+
+    /// <summary>
+    /// The string at <paramref name="at"/>, unescaped into the scratch buffer as it is checked: the one-character
+    /// escapes only (a <c>\u</c> escape gives the item up), no control character, valid UTF-8.
+    /// <para>32 bytes at a time: each block is copied whole, and only the bytes before its first quote, backslash or
+    /// control character are kept — the configuration has an escape every few bytes, too often for a search per run.</para>
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool UnescapedString(ReadOnlySpan<byte> text, ref int at, FastReaderScratch scratch, out ReadOnlySpan<byte> unescaped)
+    {
+        unescaped = default;
+        var from = at + 1;
+        var written = 0;
+        var output = scratch.Text;
+        var quote = Vector256.Create((byte)'"');
+        var backslash = Vector256.Create((byte)'\\');
+        var space = Vector256.Create((byte)' ');
+        while (true)
+        {
+            if (output.Length < written + Vector256<byte>.Count)
+            {
+                var larger = new byte[Math.Max(written + Vector256<byte>.Count, output.Length * 2)];
+                output.AsSpan(0, written).CopyTo(larger);
+                scratch.Text = output = larger;
+            }
+            if (from + Vector256<byte>.Count <= text.Length)
+            {
+                var block = Vector256.Create(text.Slice(from, Vector256<byte>.Count));
+                block.CopyTo(output.AsSpan(written));
+                var special = (Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space)).ExtractMostSignificantBits();
+                if (special == 0)
+                {
+                    from += Vector256<byte>.Count;
+                    written += Vector256<byte>.Count;
+                    continue;
+                }
+                var plain = BitOperations.TrailingZeroCount(special);
+                from += plain;
+                written += plain;
+            }
+            else
+            {
+                // The last few bytes of the text: one at a time.
+                while (from < text.Length && text[from] is >= (byte)' ' and not ((byte)'"' or (byte)'\\')) output[written++] = text[from++];
+                if (from >= text.Length) return false;
+            }
+            var next = text[from];
+            if (next == (byte)'"')
+            {
+                at = from + 1;
+                unescaped = output.AsSpan(0, written);
+                return Utf8.IsValid(unescaped);
+            }
+            if (next != (byte)'\\' || from + 1 >= text.Length) return false; // a control character is not JSON
+            var escaped = text[from + 1] switch
+            {
+                (byte)'"' => (byte)'"',
+                (byte)'\\' => (byte)'\\',
+                (byte)'/' => (byte)'/',
+                (byte)'b' => (byte)'\b',
+                (byte)'f' => (byte)'\f',
+                (byte)'n' => (byte)'\n',
+                (byte)'r' => (byte)'\r',
+                (byte)'t' => (byte)'\t',
+                _ => (byte)0,
+            };
+            if (escaped == 0) return false;
+            output[written++] = escaped;
+            from += 2;
+        }
+    }
+
+    private static bool Timestamp(ReadOnlySpan<byte> ascii, out DateTimeOffset? timestamp)
+    {
+        timestamp = null;
+        if (!JsonCursor.TryParseTimestamp(System.Text.Encoding.ASCII.GetString(ascii), out var parsed)) return false;
+        timestamp = parsed;
+        return true;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> text, int at)
+    {
+        while (at < text.Length && text[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
+        return at;
     }
 }

@@ -162,6 +162,28 @@ internal sealed class FastReaderScratch
         }
     }
 
+    public delegate T? ReadText<T>(ReadOnlySpan<byte> text, FastReaderScratch scratch, out int consumed) where T : class;
+
+    /// <summary>As <see cref="Run{T}(ref Utf8JsonReader, Read{T})"/>, for a reader of the value at the start of a text, which says how many bytes it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T? Run<T>(ReadOnlySpan<byte> text, out int consumed, ReadText<T> read) where T : class
+    {
+        consumed = 0;
+        var scratch = Take();
+        try
+        {
+            return read(text, scratch, out consumed);
+        }
+        catch (Exception e) when (e is JsonException or RuleFieldException or InvalidOperationException)
+        {
+            return null; // as for a reader: the canonical reader decides, and reports with the path
+        }
+        finally
+        {
+            Return(scratch);
+        }
+    }
+
     public List<IngressRule> Rules { get; } = [];
     public List<ResourceTag> Tags { get; } = [];
     public List<(IngressSource Source, string? Description)> Sources { get; } = [];

@@ -241,6 +241,8 @@ public static class InputStreamReader
     {
         private static readonly FastReader<ResourceItem> FastGroup = Ec2GroupFastReader.TryReadAt;
         private static readonly FastReader<ResourceItem> FastConfigItem = ConfigItemFastReader.TryReadAt;
+        private static readonly ParallelListReader.ItemReaders GroupReaders = new(null, FastGroup);
+        private static readonly ParallelListReader.ItemReaders ConfigItemReaders = new(ConfigItemFastReader.TryScan, FastConfigItem);
 
         public bool Stopped { get; private set; }
 
@@ -287,7 +289,7 @@ public static class InputStreamReader
         private IEnumerable<ListEntry> InPieces(byte[] separator)
         {
             var (buffered, input, at) = tokens.Detach();
-            var pieces = new ParallelListReader(buffered, input, at, separator, layout.IsBatch ? FastConfigItem : FastGroup,
+            var pieces = new ParallelListReader(buffered, input, at, separator, layout.IsBatch ? ConfigItemReaders : GroupReaders,
                 layout.ListDepth, decodingThreads, pieceSizes.WindowBytes, pieceSizes.PieceBytes);
             var index = 0;
             JsonDocument? current = null;

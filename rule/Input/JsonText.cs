@@ -143,7 +143,24 @@ public static class JsonText
     internal static string Clean(string message)
     {
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut >= 0 ? message[..cut] : message).Trim();
+        return QuoteLiteralToItsMistake((cut >= 0 ? message[..cut] : message).Trim());
+    }
+
+    /// <summary>
+    /// The JSON reader quotes a broken literal with whatever text it had buffered after it (<c>'tcp",\n "FromPort":' is an
+    /// invalid JSON literal</c>): the message would depend on how the input was buffered. Quote it up to the byte that
+    /// broke it (<c>'tc'</c>), which every reading of the same text sees.
+    /// </summary>
+    private static string QuoteLiteralToItsMistake(string message)
+    {
+        const string Middle = "' is an invalid JSON literal. Expected the literal '";
+        var middle = message.IndexOf(Middle, StringComparison.Ordinal);
+        if (!message.StartsWith('\'') || middle < 0) return message;
+        var found = message[1..middle];
+        var expected = message[(middle + Middle.Length)..].Split('\'')[0];
+        var same = 0;
+        while (same < found.Length && same < expected.Length && found[same] == expected[same]) same++;
+        return $"'{found[..Math.Min(found.Length, same + 1)]}{message[middle..]}";
     }
 
     private sealed class Frame(JsonPath path, HashSet<string>? names)

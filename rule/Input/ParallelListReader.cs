@@ -16,9 +16,15 @@ namespace SgConfigRule.Input;
 /// reader (<see cref="Handoff"/>), which reads it and reports any error exactly as it would have from the start.</para>
 /// </summary>
 internal sealed class ParallelListReader(
-    byte[] buffered, Stream? input, TextPosition at, ReadOnlyMemory<byte> separator, FastReader<ResourceItem> fast,
+    byte[] buffered, Stream? input, TextPosition at, ReadOnlyMemory<byte> separator, ParallelListReader.ItemReaders readers,
     int listDepth, int threads, int windowBytes, int pieceBytes)
 {
+    /// <summary>Reads an item from the start of a text, saying how many bytes it took; null to give it to the other readers.</summary>
+    public delegate ResourceItem? TextReader(ReadOnlySpan<byte> text, out int consumed);
+
+    /// <summary>How the list's items are read: first by <c>Scan</c> when there is one, then by <c>Fast</c> on a JSON reader.</summary>
+    public sealed record ItemReaders(TextReader? Scan, FastReader<ResourceItem> Fast);
+
     /// <summary>The largest window, to fit one item: past it, the single-thread reader takes over (and refuses the item).</summary>
     private const int MaxWindowBytes = JsonTokenStream.MaxValueBytes + (1 << 20);
 
@@ -49,7 +55,7 @@ internal sealed class ParallelListReader(
     public IEnumerable<Decoded> Entries()
     {
         var windows = new WindowReader(buffered, input, at, separator, windowBytes, pieceBytes);
-        using var pool = new Workers(threads, fast, JsonText.MaxDepth - listDepth);
+        using var pool = new Workers(threads, readers, JsonText.MaxDepth - listDepth);
         var ahead = new Queue<Window>();
         var index = 0;
         try
@@ -119,11 +125,11 @@ internal sealed class ParallelListReader(
 
         public PieceResult Wait() => result.Task.GetAwaiter().GetResult();
 
-        public void Decode(FastReader<ResourceItem> fast, int maxDepth, bool skip)
+        public void Decode(ItemReaders readers, int maxDepth, bool skip)
         {
             try
             {
-                result.SetResult(skip ? new PieceResult([], start, afterItem, EndedAtCut: false) : Read(fast, maxDepth));
+                result.SetResult(skip ? new PieceResult([], start, afterItem, EndedAtCut: false) : Read(readers, maxDepth));
             }
             catch (Exception e)
             {
@@ -135,7 +141,7 @@ internal sealed class ParallelListReader(
         /// The items of the piece, in order, until its end — which must be an item's end, unless this is the last piece
         /// of the input — or until anything the fast path does not take; then where the single-thread reader resumes.
         /// </summary>
-        private PieceResult Read(FastReader<ResourceItem> fast, int maxDepth)
+        private PieceResult Read(ItemReaders readers, int maxDepth)
         {
             var text = window.Data.AsSpan(0, end);
             var entries = new List<Decoded>();
@@ -153,12 +159,19 @@ internal sealed class ParallelListReader(
                     next = SkipWhitespace(text, next + 1);
                 }
                 if (next >= text.Length || text[next] == (byte)']') break;
+                if (readers.Scan?.Invoke(text[next..], out var used) is { } scanned)
+                {
+                    entries.Add(new Decoded(scanned, null));
+                    position = next + used;
+                    after = true;
+                    continue;
+                }
                 var reader = new Utf8JsonReader(text[next..], isFinalBlock: true, new JsonReaderState(options));
                 try
                 {
                     if (!reader.Read()) break;
                     var atStart = reader;
-                    if (reader.TokenType == JsonTokenType.StartObject && fast(ref reader) is { } item)
+                    if (reader.TokenType == JsonTokenType.StartObject && readers.Fast(ref reader) is { } item)
                     {
                         entries.Add(new Decoded(item, null));
                     }
@@ -303,11 +316,11 @@ internal sealed class ParallelListReader(
         private readonly List<Thread> threads;
         private volatile bool stopping;
 
-        public Workers(int count, FastReader<ResourceItem> fast, int maxDepth)
+        public Workers(int count, ItemReaders readers, int maxDepth)
         {
             threads = [.. Enumerable.Range(0, count).Select(_ => new Thread(() =>
             {
-                foreach (var piece in queue.GetConsumingEnumerable()) piece.Decode(fast, maxDepth, skip: stopping);
+                foreach (var piece in queue.GetConsumingEnumerable()) piece.Decode(readers, maxDepth, skip: stopping);
             }) { IsBackground = true, Name = "sgcr-decode" })];
             threads.ForEach(t => t.Start());
         }
