@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using SgConfigRule.Input;
 
 namespace SgConfigRule.Cli.Scan;
 
@@ -14,7 +15,7 @@ public static class InputDecoding
         var head = new byte[2];
         var length = 0;
         while (length < head.Length && raw.Read(head, length, head.Length - length) is var n && n > 0) length += n;
-        var replayed = new ReplayStream(head.AsMemory(0, length), raw);
+        var replayed = new ConcatenatedStream([head.AsMemory(0, length)], raw);
         return length == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GzipInput(replayed) : replayed;
     }
 
@@ -40,29 +41,6 @@ public static class InputDecoding
         protected override void Dispose(bool disposing)
         {
             if (disposing) gzip.Dispose();
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>The bytes already read to look at the start, then the rest of the stream: nothing is read twice.</summary>
-    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : ForwardOnlyStream
-    {
-        private ReadOnlyMemory<byte> head = head;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (head.IsEmpty) return rest.Read(buffer);
-            var n = Math.Min(buffer.Length, head.Length);
-            head.Span[..n].CopyTo(buffer);
-            head = head[n..];
-            return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) rest.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -30,7 +30,7 @@ public static class TemplateInput
         // A first look at 4 KB turns an export away without reading more of it (most inputs are exports, some huge).
         var head = new byte[4096];
         var length = Fill(input, head, 0);
-        replay = new ConcatenatedStream(new MemoryStream(head, 0, length, writable: false), input);
+        replay = new ConcatenatedStream([head.AsMemory(0, length)], input);
         var first = head.AsSpan(0, length);
         if (first.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) first = first[3..];
         var start = first.IndexOfAnyExcept(" \t\r\n"u8);
@@ -39,7 +39,7 @@ public static class TemplateInput
         {
             Array.Resize(ref head, MaxTemplateBytes + 1);
             length = Fill(input, head, length);
-            replay = new ConcatenatedStream(new MemoryStream(head, 0, length, writable: false), input);
+            replay = new ConcatenatedStream([head.AsMemory(0, length)], input);
             if (length > MaxTemplateBytes) return null;
         }
         var text = head.AsSpan(0, length);
@@ -164,23 +164,5 @@ public static class TemplateInput
     private static void Add(Dictionary<string, string> values, string key, string value)
     {
         if (!values.TryAdd(key, value)) throw new CliUsageException($"--template-parameters: {key} is given twice");
-    }
-
-    /// <summary>The bytes already read to look at the input, then the rest: nothing is read twice.</summary>
-    private sealed class ConcatenatedStream(Stream head, Stream rest) : ForwardOnlyStream
-    {
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer) => head.Read(buffer) is var n && n > 0 ? n : rest.Read(buffer);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                head.Dispose();
-                rest.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

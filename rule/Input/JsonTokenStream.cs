@@ -265,17 +265,19 @@ internal readonly record struct TextPosition(long Line, long Column)
 }
 
 /// <summary>
-/// Reads byte blocks, then a stream, then throws a failure of reading it that happened earlier: the rest of an input
-/// handed from one reader to another, exactly as the first would have gone on to read it.
+/// Reads byte blocks already read, then the rest of the stream they came from, then throws a failure of reading it that
+/// happened earlier: nothing is read twice — the bytes read to look at an input (is it gzip? a template?), or the rest
+/// of an input handed from one reader to another, exactly as the first would have gone on to read it. Disposing it
+/// disposes the rest.
 /// </summary>
-internal sealed class ConcatenatedStream(IReadOnlyList<ReadOnlyMemory<byte>> blocks, Stream? rest, IOException? failure) : Stream
+public sealed class ConcatenatedStream(IReadOnlyList<ReadOnlyMemory<byte>> blocks, Stream? rest, IOException? failure = null) : ForwardOnlyStream
 {
     private int block;
     private int offset;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> destination)
+    public override int Read(Span<byte> buffer)
     {
         while (block < blocks.Count)
         {
@@ -286,25 +288,21 @@ internal sealed class ConcatenatedStream(IReadOnlyList<ReadOnlyMemory<byte>> blo
                 offset = 0;
                 continue;
             }
-            var n = Math.Min(left.Length, destination.Length);
-            left[..n].CopyTo(destination);
+            var n = Math.Min(left.Length, buffer.Length);
+            left[..n].CopyTo(buffer);
             offset += n;
             return n;
         }
-        if (rest is not null && rest.Read(destination) is var read && read > 0) return read;
+        if (rest is not null && rest.Read(buffer) is var read && read > 0) return read;
         if (failure is not null) throw failure;
         return 0;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) rest?.Dispose();
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>Input beyond what SgConfigRule reads: a failed read of that input, reported as one error.</summary>

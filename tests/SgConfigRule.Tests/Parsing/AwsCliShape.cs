@@ -12,7 +12,7 @@ internal static class AwsCliShape
     public static JsonObject Item(Random random, int n) => RealisticShape.Item(random, n);
 
     /// <summary>A stream that gives <paramref name="first"/> bytes on its first read and the rest after: a pipe or socket split there.</summary>
-    public sealed class SplitStream(byte[] bytes, int first, int chunk = int.MaxValue) : SgConfigRule.Cli.Scan.ForwardOnlyStream
+    public sealed class SplitStream(byte[] bytes, int first, int chunk = int.MaxValue) : SgConfigRule.Input.ForwardOnlyStream
     {
         private int position;
 

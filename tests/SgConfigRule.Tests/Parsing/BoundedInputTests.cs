@@ -10,7 +10,7 @@ namespace SgConfigRule.Tests.Parsing;
 public sealed class BoundedInputTests
 {
     /// <summary>A prefix, then <paramref name="fill"/> forever; counts what was read.</summary>
-    private sealed class EndlessStream(byte[] prefix, byte fill) : SgConfigRule.Cli.Scan.ForwardOnlyStream
+    private sealed class EndlessStream(byte[] prefix, byte fill) : SgConfigRule.Input.ForwardOnlyStream
     {
         public long BytesRead { get; private set; }
 

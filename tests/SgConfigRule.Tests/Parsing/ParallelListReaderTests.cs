@@ -251,7 +251,7 @@ public sealed class ParallelListReaderTests
     }
 
     /// <summary>Reads what the stream under it gives until <c>failAt</c> bytes, then fails as a lost disk or pipe does.</summary>
-    private sealed class FailingStream(Stream inner, int failAt) : SgConfigRule.Cli.Scan.ForwardOnlyStream
+    private sealed class FailingStream(Stream inner, int failAt) : SgConfigRule.Input.ForwardOnlyStream
     {
         private int position;
 

@@ -1,4 +1,4 @@
-namespace SgConfigRule.Cli.Scan;
+namespace SgConfigRule.Input;
 
 /// <summary>A stream read once, front to back — what a pipe gives: subclasses say only how bytes arrive.</summary>
 public abstract class ForwardOnlyStream : Stream
