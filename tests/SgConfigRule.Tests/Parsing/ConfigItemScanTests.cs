@@ -62,6 +62,55 @@ public sealed class ConfigItemScanTests
         Assert.Equal(canonical, StreamingReaderTests.Describe([ReadResult.Read(ConfigItemFastReader.TryRead(bytes)!)]));
     }
 
+    /// <summary>
+    /// What the envelope says, one field changed at a time (found by mutation testing: nothing checked that the scan
+    /// refuses a deleted item or another type, or that it reads nulls as the JSON reader does): the scan takes the plain
+    /// cases with the canonical meaning and leaves the rest to the JSON reader, whose answer is the canonical one.
+    /// </summary>
+    [Theory]
+    [InlineData("\"configurationItemStatus\": \"OK\"", "\"configurationItemStatus\": \"ResourceDeleted\"", false)]
+    [InlineData("\"configurationItemStatus\": \"OK\"", "\"configurationItemStatus\": \"ResourceNotRecorded\"", false)]
+    [InlineData("\"configurationItemStatus\": \"OK\"", "\"configurationItemStatus\": null", true)]
+    [InlineData("\"resourceType\": \"AWS::EC2::SecurityGroup\"", "\"resourceType\": \"AWS::EC2::Instance\"", false)]
+    [InlineData("\"resourceType\": \"AWS::EC2::SecurityGroup\"", "\"resourceType\": null", false)]
+    [InlineData("\"arn\": \"arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1\"", "\"arn\": null", true)]
+    [InlineData("\"accountId\": \"111122223333\"", "\"accountId\": null", true)]
+    [InlineData("\"accountId\": \"111122223333\"", "\"accountId\": {}", false)]
+    [InlineData("\"awsRegion\": \"eu-west-1\"", "\"awsRegion\": null", true)]
+    [InlineData("\"configurationItemCaptureTime\": \"2026-11-30T10:15:42.908208+00:00\"", "\"configurationItemCaptureTime\": null", true)]
+    [InlineData("\"configurationItemCaptureTime\": \"2026-11-30T10:15:42.908208+00:00\"", "\"configurationItemCaptureTime\": 1796000000.5", false)]
+    [InlineData("\"resourceId\": \"sg-1\"", "\"resourceId\": \"sg-2\"", false)]
+    [InlineData("\"resourceId\": \"sg-1\"", "\"resourceId\": null", true)]
+    [InlineData("\"resourceName\": \"named\"", "\"resourceName\": null", true)]
+    [InlineData("\"supplementaryConfiguration\": {}", "\"supplementaryConfiguration\": { }", true)]
+    [InlineData("\"supplementaryConfiguration\": {}", "\"supplementaryConfiguration\": {\"a\": 1}", false)]
+    [InlineData("\"supplementaryConfiguration\": {}", "\"supplementaryConfiguration\": null", true)]
+    [InlineData("\"version\": \"1.3\"", "\"version\": 1.3", false)]
+    [InlineData("\"version\": \"1.3\"", "\"version\": nul", false)]
+    [InlineData("\"version\": \"1.3\"", "\"version\": nullx", false)]
+    public void Each_envelope_field_is_read_as_the_canonical_reader_reads_it_or_left_to_the_JSON_reader(string plain, string changed, bool scanned)
+    {
+        // No groupName in the configuration: the item's resourceName names the group, as the canonical reader does.
+        var item = "{\"version\": \"1.3\", \"accountId\": \"111122223333\", \"configurationItemCaptureTime\": \"2026-11-30T10:15:42.908208+00:00\", " +
+                   "\"configurationItemStatus\": \"OK\", \"arn\": \"arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1\", " +
+                   "\"resourceType\": \"AWS::EC2::SecurityGroup\", \"resourceId\": \"sg-1\", \"resourceName\": \"named\", \"awsRegion\": \"eu-west-1\", " +
+                   "\"configuration\": \"{\\\"groupId\\\":\\\"sg-1\\\",\\\"ipPermissions\\\":[{\\\"ipProtocol\\\":\\\"tcp\\\",\\\"fromPort\\\":22,\\\"toPort\\\":22,\\\"ipRanges\\\":[\\\"0.0.0.0/0\\\"]}]}\", " +
+                   "\"supplementaryConfiguration\": {}}";
+        Assert.Contains(plain, item, StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(item.Replace(plain, changed, StringComparison.Ordinal));
+        var canonical = StreamingReaderTests.Describe(StreamingReaderTests.ReadWhole(bytes));
+        var scan = ConfigItemFastReader.TryScan(bytes, out var consumed);
+        Assert.Equal(scanned, scan is not null);
+        if (scan is not null)
+        {
+            Assert.Equal(bytes.Length, consumed);
+            Assert.Equal(canonical, StreamingReaderTests.Describe([ReadResult.Read(scan)]));
+            if (!changed.Contains("resourceName", StringComparison.Ordinal)) Assert.Contains("name=named", canonical[0], StringComparison.Ordinal);
+        }
+        // Left to the JSON reader: its answer, when it has one, is the canonical one.
+        if (ConfigItemFastReader.TryRead(bytes) is { } read) Assert.Equal(canonical, StreamingReaderTests.Describe([ReadResult.Read(read)]));
+    }
+
     [Fact]
     public void An_item_cut_short_anywhere_is_never_scanned()
     {
