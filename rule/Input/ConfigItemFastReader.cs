@@ -25,7 +25,7 @@ internal static class ConfigItemFastReader
 {
     /// <summary>The item that is the whole of <paramref name="utf8"/>, or null.</summary>
     public static ResourceItem? TryRead(ReadOnlySpan<byte> utf8) =>
-        TryScan(utf8, out var consumed) is { } item && utf8[consumed..].TrimStart(" \t\r\n"u8).IsEmpty ? item : TryReadWithReader(utf8);
+        TryScan(utf8, out var consumed) is { } item && FastJson.SkipWhitespace(utf8, consumed) == utf8.Length ? item : TryReadWithReader(utf8);
 
     /// <summary>As <see cref="TryRead"/>, on the JSON reader alone (the way a stream is read).</summary>
     internal static ResourceItem? TryReadWithReader(ReadOnlySpan<byte> utf8) => FastJson.TryReadWhole(utf8, TryReadAt);
@@ -180,16 +180,16 @@ internal static class ConfigItemFastReader
     private static ResourceItem? ScanItem(ReadOnlySpan<byte> text, FastReaderScratch scratch, out int consumed)
     {
         consumed = 0;
-        var at = SkipWhitespace(text, 0);
+        var at = FastJson.SkipWhitespace(text, 0);
         if (at >= text.Length || text[at] != (byte)'{') return null;
-        at = SkipWhitespace(text, at + 1);
+        at = FastJson.SkipWhitespace(text, at + 1);
         var fields = new Fields();
         while (true)
         {
             if (!PlainString(text, ref at, StringSpecials, out var name)) return null;
-            at = SkipWhitespace(text, at);
+            at = FastJson.SkipWhitespace(text, at);
             if (at >= text.Length || text[at] != (byte)':') return null;
-            at = SkipWhitespace(text, at + 1);
+            at = FastJson.SkipWhitespace(text, at + 1);
             var field = FieldOf(name);
             if (!fields.Seen.TryAdd(field) || at >= text.Length) return null;
             bool ok;
@@ -224,7 +224,7 @@ internal static class ConfigItemFastReader
             }
             else if (text[at] == (byte)'{' && field > Configuration)
             {
-                at = SkipWhitespace(text, at + 1);
+                at = FastJson.SkipWhitespace(text, at + 1);
                 ok = at < text.Length && text[at++] == (byte)'}';
             }
             else
@@ -232,7 +232,7 @@ internal static class ConfigItemFastReader
                 return null;
             }
             if (!ok) return null;
-            at = SkipWhitespace(text, at);
+            at = FastJson.SkipWhitespace(text, at);
             if (at >= text.Length) return null;
             if (text[at] == (byte)'}')
             {
@@ -240,7 +240,7 @@ internal static class ConfigItemFastReader
                 return fields.Build();
             }
             if (text[at] != (byte)',') return null;
-            at = SkipWhitespace(text, at + 1);
+            at = FastJson.SkipWhitespace(text, at + 1);
         }
     }
 
@@ -341,9 +341,4 @@ internal static class ConfigItemFastReader
         return true;
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> text, int at)
-    {
-        while (at < text.Length && text[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
-        return at;
-    }
 }

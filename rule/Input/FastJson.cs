@@ -12,6 +12,16 @@ internal static class FastJson
 {
     public delegate T? FastRead<T>(ref Utf8JsonReader reader) where T : class;
 
+    /// <summary>JSON's whitespace: space, tab, carriage return, line feed — what may stand between tokens.</summary>
+    public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    /// <summary>Where the whitespace at <paramref name="at"/> ends: the next token, or the end of the text.</summary>
+    public static int SkipWhitespace(ReadOnlySpan<byte> text, int at)
+    {
+        while (at < text.Length && IsWhitespace(text[at])) at++;
+        return at;
+    }
+
     /// <summary>The item that is the whole of <paramref name="utf8"/>, or null.</summary>
     public static T? TryReadWhole<T>(ReadOnlySpan<byte> utf8, FastRead<T> read) where T : class
     {
@@ -144,23 +154,21 @@ internal sealed class FastReaderScratch
             // the reader keeps its last token — possibly the end of a nested object — so the token alone proves nothing.
             return result is not null && reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth ? result : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (GivesUp(e))
         {
-            return null; // broken JSON: the canonical reader reports where
-        }
-        catch (RuleFieldException)
-        {
-            return null; // an invalid protocol or port: the canonical reader reports it with its path
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // a string that is not valid text (a lone surrogate escape): the canonical reader decides
+            return null;
         }
         finally
         {
             Return(scratch);
         }
     }
+
+    /// <summary>
+    /// What makes a fast reader give an item up to the canonical reader, which decides what it means and reports it
+    /// with its path: broken JSON, an invalid protocol or port, a string that is not valid text (a lone surrogate escape).
+    /// </summary>
+    private static bool GivesUp(Exception e) => e is JsonException or RuleFieldException or InvalidOperationException;
 
     public delegate T? ReadText<T>(ReadOnlySpan<byte> text, FastReaderScratch scratch, out int consumed) where T : class;
 
@@ -174,9 +182,9 @@ internal sealed class FastReaderScratch
         {
             return read(text, scratch, out consumed);
         }
-        catch (Exception e) when (e is JsonException or RuleFieldException or InvalidOperationException)
+        catch (Exception e) when (GivesUp(e))
         {
-            return null; // as for a reader: the canonical reader decides, and reports with the path
+            return null;
         }
         finally
         {

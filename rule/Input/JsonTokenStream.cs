@@ -126,7 +126,7 @@ internal sealed class JsonTokenStream(Stream input, int initialBufferSize)
     {
         var text = buffer.AsSpan(start, end - start);
         var skipped = 0;
-        while (skipped < text.Length && text[skipped] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',') skipped++;
+        while (skipped < text.Length && (FastJson.IsWhitespace(text[skipped]) || text[skipped] == (byte)',')) skipped++;
         return text[skipped..];
     }
 

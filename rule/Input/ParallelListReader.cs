@@ -35,7 +35,7 @@ internal sealed class ParallelListReader(
     public static byte[]? Separator(ReadOnlySpan<byte> afterOpening)
     {
         var whitespace = 0;
-        while (whitespace < afterOpening.Length && whitespace <= 64 && IsWhitespace(afterOpening[whitespace])) whitespace++;
+        while (whitespace < afterOpening.Length && whitespace <= 64 && FastJson.IsWhitespace(afterOpening[whitespace])) whitespace++;
         if (whitespace >= afterOpening.Length || afterOpening[whitespace] != (byte)'{') return null;
         var indent = afterOpening[..whitespace];
         if (!indent.Contains((byte)'\n')) return null;
@@ -100,7 +100,6 @@ internal sealed class ParallelListReader(
     /// <summary>An item decoded by a worker: the resource, or the item's text for the canonical reader.</summary>
     public readonly record struct Decoded(ResourceItem? Item, byte[]? Text);
 
-    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     /// <summary>
     /// A stretch of the input, read whole, cut into pieces at the guessed item ends. Its text starts at the list's
@@ -151,12 +150,12 @@ internal sealed class ParallelListReader(
             while (true)
             {
                 if (after && position == end && !isLast) return new PieceResult(entries, position, after, EndedAtCut: true);
-                var next = SkipWhitespace(text, position);
+                var next = FastJson.SkipWhitespace(text, position);
                 if (after)
                 {
                     // Between items only a comma; anything else (the list's end, an error) is the single-thread reader's.
                     if (next >= text.Length || text[next] != (byte)',') break;
-                    next = SkipWhitespace(text, next + 1);
+                    next = FastJson.SkipWhitespace(text, next + 1);
                 }
                 if (next >= text.Length || text[next] == (byte)']') break;
                 if (readers.Scan?.Invoke(text[next..], out var used) is { } scanned)
@@ -196,11 +195,6 @@ internal sealed class ParallelListReader(
     /// <summary>What a piece gave: its items, and where reading resumes after them (just after the last, or where the piece began).</summary>
     private sealed record PieceResult(List<Decoded> Entries, int ResumeAt, bool ResumeAfterItem, bool EndedAtCut);
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> text, int position)
-    {
-        while (position < text.Length && IsWhitespace(text[position])) position++;
-        return position;
-    }
 
     /// <summary>Reads the input a window at a time and cuts each window into pieces.</summary>
     private sealed class WindowReader(byte[] buffered, Stream? input, TextPosition at, ReadOnlyMemory<byte> separator, int windowBytes, int pieceBytes)
