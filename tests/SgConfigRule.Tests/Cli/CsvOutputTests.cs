@@ -105,7 +105,7 @@ public sealed class CsvOutputTests
         Gen.Int[0, alphabet.Length - 1].Array[0, 12].Select(picks => new string([.. picks.Select(i => alphabet[i])])).Sample(text =>
             {
                 var back = Parse(CsvReportWriter.Cell(text) + "\r\n");
-                var number = System.Text.RegularExpressions.Regex.IsMatch(text, "^[+-][0-9]+$");
+                var number = System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[+-][0-9]+\z"); // not "$": it matches before a final line break, and "+1\n" is text
                 var expected = text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !number ? "'" + text : text;
                 Assert.Equal([expected], back.Single());
             });
