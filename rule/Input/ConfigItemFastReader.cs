@@ -80,26 +80,29 @@ internal static class ConfigItemFastReader
     private static ResourceItem? ReadItem(ref Utf8JsonReader reader, FastReaderScratch scratch)
     {
         var fields = new Fields();
+        var tokens = new ReaderTokens(reader);
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+        while ((token = tokens.Next()) == JsonTokenType.PropertyName)
         {
-            var field = FieldOf(ref reader);
-            if (!fields.Seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
+            var field = FieldOf(ref tokens.Reader);
+            if (!fields.Seen.TryAdd(field) || tokens.Next() == JsonTokenType.None) return null;
             var ok = field switch
             {
-                AccountId => FastJson.OptionalString(ref reader, scratch.Strings, out fields.AccountId),
-                CaptureTime => reader.TokenType == JsonTokenType.Null || Timestamp(ref reader, out fields.CaptureTime),
-                Status => FastJson.OptionalString(ref reader, scratch.Strings, out fields.Status) && Fields.IsRecorded(fields.Status),
-                Arn => FastJson.OptionalString(ref reader, out fields.Arn),
-                ResourceType => FastJson.String(ref reader, scratch.Strings, out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
-                ResourceId => FastJson.OptionalString(ref reader, out fields.ResourceId),
-                ResourceName => FastJson.OptionalString(ref reader, out fields.ResourceName),
-                Region => FastJson.OptionalString(ref reader, scratch.Strings, out fields.Region),
-                Configuration => ConfigurationString(ref reader, scratch, out fields.Group),
-                _ => reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip(),
+                AccountId => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.AccountId),
+                CaptureTime => tokens.TokenType == JsonTokenType.Null || Timestamp(ref tokens.Reader, out fields.CaptureTime),
+                Status => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.Status) && Fields.IsRecorded(fields.Status),
+                Arn => FastJson.OptionalString(ref tokens, out fields.Arn),
+                ResourceType => FastJson.String(ref tokens, scratch.Strings, out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
+                ResourceId => FastJson.OptionalString(ref tokens, out fields.ResourceId),
+                ResourceName => FastJson.OptionalString(ref tokens, out fields.ResourceName),
+                Region => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.Region),
+                Configuration => ConfigurationString(ref tokens.Reader, scratch, out fields.Group),
+                _ => tokens.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || tokens.Reader.TrySkip(),
             };
             if (!ok) return null;
         }
+        // The caller checks that the reader ended on the item's own end.
+        reader = tokens.Reader;
         return token == JsonTokenType.EndObject ? fields.Build() : null;
     }
 
@@ -121,11 +124,22 @@ internal static class ConfigItemFastReader
         return -1;
     }
 
-    /// <summary>The group in the configuration string: unescaped into the scratch buffer, then read as one whole document.</summary>
+    /// <summary>
+    /// The group in the configuration string: read where it is (<see cref="EscapedGroup"/>), or else unescaped into the
+    /// scratch buffer and read as one whole document.
+    /// </summary>
     private static bool ConfigurationString(ref Utf8JsonReader reader, FastReaderScratch scratch, out SecurityGroup? group)
     {
         group = null;
         if (reader.TokenType != JsonTokenType.String) return false;
+        if (reader.HasValueSequence || !reader.ValueIsEscaped) return UnescapedGroup(ref reader, scratch, out group);
+        // The reader's value is the string's text without its quotes: the document must end where it does.
+        var text = reader.ValueSpan;
+        return (EscapedGroup(text, scratch, out group) is var end && end == text.Length) || UnescapedGroup(ref reader, scratch, out group);
+    }
+
+    private static bool UnescapedGroup(ref Utf8JsonReader reader, FastReaderScratch scratch, out SecurityGroup? group)
+    {
         ReadOnlySpan<byte> text;
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
@@ -140,14 +154,30 @@ internal static class ConfigItemFastReader
         return GroupOf(text, scratch, out group);
     }
 
+    /// <summary>
+    /// The group read from its configuration string as it stands, still escaped (<see cref="EscapedJsonTokens"/>):
+    /// where the spaces after the group end in <paramref name="escaped"/> (the text after the string's opening quote),
+    /// or -1 when it is not the plain case, <paramref name="group"/> then null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int EscapedGroup(ReadOnlySpan<byte> escaped, FastReaderScratch scratch, out SecurityGroup? group)
+    {
+        var tokens = new EscapedJsonTokens(escaped);
+        group = tokens.Next() == JsonTokenType.StartObject ? GroupFastReader<ConfigGroupNames, EscapedJsonTokens>.ReadGroup(ref tokens, scratch, out _) : null;
+        if (group is not null && tokens.TryEnd(out var end)) return end;
+        group = null;
+        return -1;
+    }
+
     private static bool GroupOf(ReadOnlySpan<byte> configuration, FastReaderScratch scratch, out SecurityGroup? group)
     {
         group = null;
         var inner = new Utf8JsonReader(configuration, new JsonReaderOptions { MaxDepth = JsonText.MaxDepth });
         if (!inner.Read() || inner.TokenType != JsonTokenType.StartObject) return false;
-        group = GroupFastReader<ConfigGroupNames>.ReadGroup(ref inner, scratch, out _);
+        var tokens = new ReaderTokens(inner);
+        group = GroupFastReader<ConfigGroupNames, ReaderTokens>.ReadGroup(ref tokens, scratch, out _);
         // Anything after the group's object is left to the canonical reader.
-        return group is not null && !inner.Read();
+        return group is not null && !tokens.Reader.Read();
     }
 
     private static bool Timestamp(ref Utf8JsonReader reader, out DateTimeOffset? timestamp)
@@ -197,7 +227,17 @@ internal static class ConfigItemFastReader
             {
                 if (field == Configuration)
                 {
-                    ok = UnescapedString(text, ref at, scratch, out var configuration) && GroupOf(configuration, scratch, out fields.Group);
+                    // Read where it is if plain, ending at the string's closing quote; else unescaped, then read.
+                    var end = EscapedGroup(text[(at + 1)..], scratch, out fields.Group);
+                    if (end >= 0 && at + 1 + end < text.Length && text[at + 1 + end] == (byte)'"')
+                    {
+                        at += end + 2;
+                        ok = true;
+                    }
+                    else
+                    {
+                        ok = UnescapedString(text, ref at, scratch, out var configuration) && GroupOf(configuration, scratch, out fields.Group);
+                    }
                 }
                 else
                 {

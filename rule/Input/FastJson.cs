@@ -13,9 +13,11 @@ internal static class FastJson
     public delegate T? FastRead<T>(ref Utf8JsonReader reader) where T : class;
 
     /// <summary>JSON's whitespace: space, tab, carriage return, line feed — what may stand between tokens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     /// <summary>Where the whitespace at <paramref name="at"/> ends: the next token, or the end of the text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SkipWhitespace(ReadOnlySpan<byte> text, int at)
     {
         while (at < text.Length && IsWhitespace(text[at])) at++;
@@ -48,68 +50,66 @@ internal static class FastJson
         reader.Read() ? reader.TokenType : JsonTokenType.None;
 
     /// <summary>A string value; null (absent-like) and other types are left to the canonical reader.</summary>
-    public static bool String(ref Utf8JsonReader reader, out string? value)
+    public static bool String<T>(ref T reader, out string? value) where T : IFastTokens, allows ref struct
     {
-        value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        return value is not null;
+        value = null;
+        return reader.TokenType == JsonTokenType.String && reader.TryGetString(out value);
     }
 
     /// <summary>A string value that repeats across items (account and VPC ids): one instance per distinct value.</summary>
-    public static bool String(ref Utf8JsonReader reader, StringCache strings, out string? value)
+    public static bool String<T>(ref T reader, StringCache strings, out string? value) where T : IFastTokens, allows ref struct
     {
-        value = reader.TokenType == JsonTokenType.String ? strings.Get(ref reader) : null;
-        return value is not null;
+        value = null;
+        return reader.TokenType == JsonTokenType.String && reader.TryGetString(strings, out value);
     }
 
     /// <summary>An optional string: a string, or null, which the canonical reader takes as absent.</summary>
-    public static bool OptionalString(ref Utf8JsonReader reader, out string? value)
+    public static bool OptionalString<T>(ref T reader, out string? value) where T : IFastTokens, allows ref struct
     {
         value = null;
         return reader.TokenType == JsonTokenType.Null || String(ref reader, out value);
     }
 
     /// <summary>An optional string that repeats across items, or null (absent).</summary>
-    public static bool OptionalString(ref Utf8JsonReader reader, StringCache strings, out string? value)
+    public static bool OptionalString<T>(ref T reader, StringCache strings, out string? value) where T : IFastTokens, allows ref struct
     {
         value = null;
         return reader.TokenType == JsonTokenType.Null || String(ref reader, strings, out value);
     }
 
-    public static bool NonEmptyString(ref Utf8JsonReader reader, out string? value) =>
+    public static bool NonEmptyString<T>(ref T reader, out string? value) where T : IFastTokens, allows ref struct =>
         String(ref reader, out value) && value!.Length > 0;
 
-    public static bool NonEmptyString(ref Utf8JsonReader reader, StringCache strings, out string? value) =>
+    public static bool NonEmptyString<T>(ref T reader, StringCache strings, out string? value) where T : IFastTokens, allows ref struct =>
         String(ref reader, strings, out value) && value!.Length > 0;
 
-    public static bool Int(ref Utf8JsonReader reader, out int? value)
+    public static bool Int<T>(ref T reader, out int? value) where T : IFastTokens, allows ref struct
     {
         value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number) ? number : null;
         return value is not null;
     }
 
-    public static bool Protocol(ref Utf8JsonReader reader, bool keep, out IpProtocol? protocol)
+    public static bool Protocol<T>(ref T reader, bool keep, out IpProtocol? protocol) where T : IFastTokens, allows ref struct
     {
         protocol = null;
         if (reader.TokenType != JsonTokenType.String) return false;
         if (!keep) return true;
         // The protocol is always one of a handful of short values: read it without making a string.
         Span<char> text = stackalloc char[8];
-        if (reader.ValueSpan.Length > text.Length || reader.ValueIsEscaped) return false;
-        var length = reader.CopyString(text);
-        if (!IpProtocol.TryParse(text[..length], out var parsed)) return false;
+        var length = reader.CopyPlainString(text);
+        if (length < 0 || !IpProtocol.TryParse(text[..length], out var parsed)) return false;
         protocol = parsed;
         return true;
     }
 
-    public static bool CidrValue(ref Utf8JsonReader reader, bool ipv6, bool keep, out Cidr? cidr)
+    public static bool CidrValue<T>(ref T reader, bool ipv6, bool keep, out Cidr? cidr) where T : IFastTokens, allows ref struct
     {
         cidr = null;
         if (reader.TokenType != JsonTokenType.String) return false;
         if (!keep) return true;
         Span<char> text = stackalloc char[64];
-        if (reader.ValueSpan.Length > text.Length || reader.ValueIsEscaped) return false;
-        var length = reader.CopyString(text);
-        if (!Cidr.TryParse(text[..length], out var parsed) || parsed.IsIPv6 != ipv6) return false;
+        var length = reader.CopyPlainString(text);
+        if (length < 0 || !Cidr.TryParse(text[..length], out var parsed) || parsed.IsIPv6 != ipv6) return false;
         cidr = parsed;
         return true;
     }

@@ -26,10 +26,13 @@ internal static class Ec2GroupFastReader
     /// </summary>
     public static ResourceItem? TryReadAt(ref Utf8JsonReader reader) => FastReaderScratch.Run(ref reader, ReadItem);
 
-    private static ResourceItem? ReadItem(ref Utf8JsonReader reader, FastReaderScratch scratch) =>
-        GroupFastReader<Ec2GroupNames>.ReadGroup(ref reader, scratch, out var arn) is { } group
-            ? ResourceItem.ForGroup(group, new ResourceContext(group.OwnerId, null, arn, null))
-            : null;
+    private static ResourceItem? ReadItem(ref Utf8JsonReader reader, FastReaderScratch scratch)
+    {
+        var tokens = new ReaderTokens(reader);
+        var group = GroupFastReader<Ec2GroupNames, ReaderTokens>.ReadGroup(ref tokens, scratch, out var arn);
+        reader = tokens.Reader;
+        return group is null ? null : ResourceItem.ForGroup(group, new ResourceContext(group.OwnerId, null, arn, null));
+    }
 }
 
 /// <summary>The field names of one shape of the permission-list structure, as UTF-8 (see <see cref="GroupFieldNames"/>).</summary>
@@ -131,7 +134,7 @@ internal readonly struct ConfigGroupNames : IGroupNamesUtf8
 /// <para>Its loops are compiled fully optimised at once (AggressiveOptimization): a scan is a short process, and
 /// waiting for tiered compilation to promote them cost more than half of a 100k-group scan.</para>
 /// </summary>
-internal static class GroupFastReader<TNames> where TNames : struct, IGroupNamesUtf8
+internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IGroupNamesUtf8 where TTokens : IFastTokens, allows ref struct
 {
     // Where each source list comes in the canonical reader's order (SecurityGroupReader.ReadPermission).
     private const int IpRangesSlot = 0, Ipv4RangesSlot = 1, Ipv6RangesSlot = 2, PrefixListsSlot = 3, PairsSlot = 4;
@@ -141,25 +144,28 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     /// throws, which <see cref="FastReaderScratch.Run{T}"/> turns into null.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static SecurityGroup? ReadGroup(ref Utf8JsonReader reader, FastReaderScratch scratch, out string? arn)
+    public static SecurityGroup? ReadGroup(ref TTokens reader, FastReaderScratch scratch, out string? arn)
     {
         string? groupId = null, groupName = null, description = null, vpcId = null, ownerId = null;
         arn = null;
+        // A group read before by another tokenizer that gave it up may have left its rules and tags here.
+        scratch.Rules.Clear();
+        scratch.Tags.Clear();
         var seen = new SeenFields();
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+        while ((token = reader.Next()) == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals(TNames.GroupId) ? 0
-                : reader.ValueTextEquals(TNames.GroupName) ? 1
-                : reader.ValueTextEquals(TNames.Description) ? 2
-                : reader.ValueTextEquals(TNames.VpcId) ? 3
-                : reader.ValueTextEquals(TNames.OwnerId) ? 4
-                : reader.ValueTextEquals(TNames.SecurityGroupArn) ? 5
-                : reader.ValueTextEquals(TNames.IpPermissions) ? 6
-                : reader.ValueTextEquals(TNames.IpPermissionsEgress) ? 7
-                : reader.ValueTextEquals(TNames.Tags) ? 8
+            var field = reader.NameIs(TNames.GroupId) ? 0
+                : reader.NameIs(TNames.GroupName) ? 1
+                : reader.NameIs(TNames.Description) ? 2
+                : reader.NameIs(TNames.VpcId) ? 3
+                : reader.NameIs(TNames.OwnerId) ? 4
+                : reader.NameIs(TNames.SecurityGroupArn) ? 5
+                : reader.NameIs(TNames.IpPermissions) ? 6
+                : reader.NameIs(TNames.IpPermissionsEgress) ? 7
+                : reader.NameIs(TNames.Tags) ? 8
                 : -1;
-            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return null;
+            if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return null;
             var ok = field switch
             {
                 0 => FastJson.NonEmptyString(ref reader, out groupId),
@@ -183,11 +189,11 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPermissions(ref Utf8JsonReader reader, FastReaderScratch scratch, bool keep)
+    private static bool ReadPermissions(ref TTokens reader, FastReaderScratch scratch, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
+        while ((token = reader.Next()) == JsonTokenType.StartObject)
         {
             if (!ReadPermission(ref reader, scratch, keep)) return false;
         }
@@ -195,7 +201,7 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPermission(ref Utf8JsonReader reader, FastReaderScratch scratch, bool keep)
+    private static bool ReadPermission(ref TTokens reader, FastReaderScratch scratch, bool keep)
     {
         IpProtocol? protocol = null;
         int? fromPort = null, toPort = null;
@@ -203,18 +209,18 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
         foreach (var slot in slots) slot.Clear();
         var seen = new SeenFields();
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+        while ((token = reader.Next()) == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals(TNames.IpProtocol) ? 0
-                : reader.ValueTextEquals(TNames.FromPort) ? 1
-                : reader.ValueTextEquals(TNames.ToPort) ? 2
-                : reader.ValueTextEquals(TNames.IpRanges) ? 3
-                : !TNames.Ipv4Ranges.IsEmpty && reader.ValueTextEquals(TNames.Ipv4Ranges) ? 4
-                : reader.ValueTextEquals(TNames.Ipv6Ranges) ? 5
-                : reader.ValueTextEquals(TNames.PrefixListIds) ? 6
-                : reader.ValueTextEquals(TNames.UserIdGroupPairs) ? 7
+            var field = reader.NameIs(TNames.IpProtocol) ? 0
+                : reader.NameIs(TNames.FromPort) ? 1
+                : reader.NameIs(TNames.ToPort) ? 2
+                : reader.NameIs(TNames.IpRanges) ? 3
+                : !TNames.Ipv4Ranges.IsEmpty && reader.NameIs(TNames.Ipv4Ranges) ? 4
+                : reader.NameIs(TNames.Ipv6Ranges) ? 5
+                : reader.NameIs(TNames.PrefixListIds) ? 6
+                : reader.NameIs(TNames.UserIdGroupPairs) ? 7
                 : -1;
-            if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
+            if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
             var ok = field switch
             {
                 0 => FastJson.Protocol(ref reader, keep, out protocol),
@@ -241,11 +247,11 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     /// <summary>CIDR ranges: objects with the CIDR and an optional description, or (Config's legacy lists) plain strings.</summary>
-    private static bool ReadRanges(ref Utf8JsonReader reader, ReadOnlySpan<byte> cidrField, bool ipv6, bool stringsAllowed,
+    private static bool ReadRanges(ref TTokens reader, ReadOnlySpan<byte> cidrField, bool ipv6, bool stringsAllowed,
                                    List<(IngressSource Source, string? Description)> sources, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
-        while (FastJson.Next(ref reader) is var token && token != JsonTokenType.EndArray)
+        while (reader.Next() is var token && token != JsonTokenType.EndArray)
         {
             if (token == JsonTokenType.String && stringsAllowed)
             {
@@ -258,10 +264,10 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
             string? description = null;
             var seen = new SeenFields();
             JsonTokenType inner;
-            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+            while ((inner = reader.Next()) == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals(cidrField) ? 0 : reader.ValueTextEquals(TNames.Description) ? 1 : -1;
-                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
+                var field = reader.NameIs(cidrField) ? 0 : reader.NameIs(TNames.Description) ? 1 : -1;
+                if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 var ok = field == 0
                     ? FastJson.CidrValue(ref reader, ipv6, keep, out cidr)
                     : keep ? FastJson.OptionalString(ref reader, out description) : reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
@@ -274,19 +280,19 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPrefixLists(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
+    private static bool ReadPrefixLists(ref TTokens reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
+        while ((token = reader.Next()) == JsonTokenType.StartObject)
         {
             string? id = null, description = null;
             var seen = new SeenFields();
             JsonTokenType inner;
-            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+            while ((inner = reader.Next()) == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals(TNames.PrefixListId) ? 0 : reader.ValueTextEquals(TNames.Description) ? 1 : -1;
-                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
+                var field = reader.NameIs(TNames.PrefixListId) ? 0 : reader.NameIs(TNames.Description) ? 1 : -1;
+                if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 if (!(field == 0 ? FastJson.NonEmptyString(ref reader, strings, out id) : FastJson.OptionalString(ref reader, out description))) return false;
             }
             if (inner != JsonTokenType.EndObject || id is null) return false;
@@ -296,26 +302,26 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadPairs(ref Utf8JsonReader reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
+    private static bool ReadPairs(ref TTokens reader, List<(IngressSource Source, string? Description)> sources, StringCache strings, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
+        while ((token = reader.Next()) == JsonTokenType.StartObject)
         {
             string? groupId = null, groupName = null, userId = null, vpcId = null, peering = null, status = null, description = null;
             var seen = new SeenFields();
             JsonTokenType inner;
-            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+            while ((inner = reader.Next()) == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals(TNames.GroupId) ? 0
-                    : reader.ValueTextEquals(TNames.GroupName) ? 1
-                    : reader.ValueTextEquals(TNames.UserId) ? 2
-                    : reader.ValueTextEquals(TNames.VpcId) ? 3
-                    : reader.ValueTextEquals(TNames.VpcPeeringConnectionId) ? 4
-                    : reader.ValueTextEquals(TNames.PeeringStatus) ? 5
-                    : reader.ValueTextEquals(TNames.Description) ? 6
+                var field = reader.NameIs(TNames.GroupId) ? 0
+                    : reader.NameIs(TNames.GroupName) ? 1
+                    : reader.NameIs(TNames.UserId) ? 2
+                    : reader.NameIs(TNames.VpcId) ? 3
+                    : reader.NameIs(TNames.VpcPeeringConnectionId) ? 4
+                    : reader.NameIs(TNames.PeeringStatus) ? 5
+                    : reader.NameIs(TNames.Description) ? 6
                     : -1;
-                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
+                if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 var ok = field switch
                 {
                     0 => FastJson.OptionalString(ref reader, strings, out groupId),
@@ -344,19 +350,19 @@ internal static class GroupFastReader<TNames> where TNames : struct, IGroupNames
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadTags(ref Utf8JsonReader reader, List<ResourceTag> tags)
+    private static bool ReadTags(ref TTokens reader, List<ResourceTag> tags)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         JsonTokenType token;
-        while ((token = FastJson.Next(ref reader)) == JsonTokenType.StartObject)
+        while ((token = reader.Next()) == JsonTokenType.StartObject)
         {
             string? key = null, value = null;
             var seen = new SeenFields();
             JsonTokenType inner;
-            while ((inner = FastJson.Next(ref reader)) == JsonTokenType.PropertyName)
+            while ((inner = reader.Next()) == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals(TNames.TagKey) ? 0 : reader.ValueTextEquals(TNames.TagValue) ? 1 : -1;
-                if (!seen.TryAdd(field) || FastJson.Next(ref reader) == JsonTokenType.None) return false;
+                var field = reader.NameIs(TNames.TagKey) ? 0 : reader.NameIs(TNames.TagValue) ? 1 : -1;
+                if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 if (!(field == 0 ? FastJson.NonEmptyString(ref reader, out key) : FastJson.OptionalString(ref reader, out value))) return false;
             }
             if (inner != JsonTokenType.EndObject || key is null) return false;
