@@ -169,6 +169,14 @@ internal static class ConfigItemFastReader
         return -1;
     }
 
+    /// <summary>The group of a configuration string read in place, and nothing else (no unescaping if declined): for tests that must see this path.</summary>
+    internal static SecurityGroup? ReadGroupInPlace(ReadOnlySpan<byte> escaped) =>
+        FastReaderScratch.Run(escaped, out _, static (ReadOnlySpan<byte> text, FastReaderScratch scratch, out int consumed) =>
+        {
+            consumed = EscapedGroup(text, scratch, out var group);
+            return group;
+        });
+
     private static bool GroupOf(ReadOnlySpan<byte> configuration, FastReaderScratch scratch, out SecurityGroup? group)
     {
         group = null;

@@ -17,7 +17,7 @@ namespace SgConfigRule.Input;
 /// </summary>
 internal ref struct EscapedJsonTokens : IFastTokens
 {
-    private enum Expect : byte { Value, NameOrEnd, Name, ValueOrEnd, CommaOrEnd, Done }
+    private enum Expect : byte { Value, NameOrEnd, ValueOrEnd, CommaOrEnd, Done }
 
     /// <summary>Deeper than any group is nested: anything deeper is not a group, and is declined.</summary>
     private const int MaxDepth = 32;
@@ -93,8 +93,6 @@ internal ref struct EscapedJsonTokens : IFastTokens
                 return End(c);
             case Expect.NameOrEnd:
                 return c == (byte)'}' ? End(c) : IsQuote(c) ? ReadName() : Fail();
-            case Expect.Name:
-                return IsQuote(c) ? ReadName() : Fail();
             case Expect.ValueOrEnd:
                 return c == (byte)']' ? End(c) : ReadValue(c);
             case Expect.Value:
@@ -213,7 +211,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
             case (byte)'f':
                 return Literal("false"u8, JsonTokenType.False);
             default:
-                return c == (byte)'-' || char.IsAsciiDigit((char)c) ? ReadNumber() : Fail();
+                return ReadNumber(); // which declines anything that is not a number
         }
     }
 
@@ -228,13 +226,13 @@ internal ref struct EscapedJsonTokens : IFastTokens
     {
         if (!text[at..].StartsWith(literal)) return Fail();
         at += literal.Length;
-        return EndsHere() ? Complete(kind) : Fail();
+        // What follows (nullx, 1.5, 22a) is the next token's question, and none of those is a token.
+        return Complete(kind);
     }
 
     /// <summary>An integer, as JSON writes it (no leading zero); a fraction or exponent is declined.</summary>
     private JsonTokenType ReadNumber()
     {
-        var start = at;
         var negative = text[at] == (byte)'-';
         if (negative) at++;
         var digits = at;
@@ -246,18 +244,10 @@ internal ref struct EscapedJsonTokens : IFastTokens
             at++;
         }
         var count = at - digits;
-        if (count == 0 || (count > 1 && text[digits] == (byte)'0') || !EndsHere()) return Fail();
+        if (count == 0 || (count > 1 && text[digits] == (byte)'0')) return Fail();
         number = negative ? -value : value;
-        valueStart = start;
-        valueLength = at - start;
         return Complete(JsonTokenType.Number);
     }
-
-    /// <summary>
-    /// Whether a number or literal ends where it stops: at the end of the text, or before a space, a structural
-    /// character or a quote — whether what follows may follow is the next token's question.
-    /// </summary>
-    private readonly bool EndsHere() => at == text.Length || text[at] is (byte)' ' or (byte)',' or (byte)'}' or (byte)']' or (byte)'"' or (byte)'\\';
 
     /// <summary>
     /// The inner string at <see cref="at"/> (its <c>\"</c>), checked, <see cref="at"/> moving past its closing <c>\"</c>.

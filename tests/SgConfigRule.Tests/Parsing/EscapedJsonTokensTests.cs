@@ -114,6 +114,14 @@ public sealed class EscapedJsonTokensTests
     [InlineData("{\\\"a\\\": \\\"caf\u00e9\\\"}", "declined")]   // outside ASCII
     [InlineData("{\\\"a\\\": \\\"x\"}", "declined")]            // the outer string ends inside an inner one
     [InlineData("{\\\"a\\\\\\\"b\\\": 1}", "same")]             // an escaped name, taken but never matched
+    [InlineData("{\\\"a\\\" : 1}", "same")]                 // a space before the colon
+    [InlineData("{b\\\": 2}", "declined")]                     // a name without its opening quote
+    [InlineData("{\\\"a\\\": 1, b\\\": 2}", "declined")]
+    [InlineData("{\\\"a\\\": 1, xy\\\"b\\\": 2}", "declined")]
+    [InlineData("{\\\"a\\\": 1\\\"b\\\"}", "declined")]      // a string straight after a number
+    [InlineData("{\\\"a\\\": truex}", "declined")]
+    [InlineData("{\\\"a\\\": 12a}", "declined")]
+    [InlineData("{\\\"a\\\": x}", "declined")]
     [InlineData("[]", "same")]
     [InlineData("\\\"x\\\"", "same")]                           // a root that is a string
     public void Each_shape_is_taken_with_the_JSON_readers_tokens_or_declined(string escaped, string expected)
@@ -135,12 +143,52 @@ public sealed class EscapedJsonTokensTests
     [Fact]
     public void A_declined_document_stays_declined()
     {
-        var tokens = new EscapedJsonTokens("{\\\"a\\\": 1.5, \\\"b\\\": 2}\""u8);
+        // The colon is missing after "a"; read on from where it stopped, "b" would be a good name.
+        var tokens = new EscapedJsonTokens("{\\\"a\\\" \\\"b\\\": 2}\""u8);
         Assert.Equal(JsonTokenType.StartObject, tokens.Next());
-        Assert.Equal(JsonTokenType.PropertyName, tokens.Next());
         Assert.Equal(JsonTokenType.None, tokens.Next());
         Assert.Equal(JsonTokenType.None, tokens.Next());
         Assert.False(tokens.TryEnd(out _));
+    }
+
+    [Theory]
+    [InlineData(255, true)]   // 1,020 escaped bytes: decoded
+    [InlineData(256, true)]   // 1,024
+    [InlineData(257, false)]  // 1,028: more than it decodes (an EC2 description is at most 255 characters); the item is declined
+    public void An_escaped_string_value_is_decoded_up_to_1024_bytes(int quotes, bool decoded)
+    {
+        var literal = "\\\"" + string.Concat(Enumerable.Repeat("\\\\\\\"", quotes)) + "\\\"\"";
+        var tokens = new EscapedJsonTokens(Encoding.ASCII.GetBytes(literal));
+        Assert.Equal(JsonTokenType.String, tokens.Next());
+        Assert.Equal(decoded, tokens.TryGetString(out var value));
+        if (decoded) Assert.Equal(new string('"', quotes), value);
+        // Without escapes, any length.
+        var plain = new EscapedJsonTokens(Encoding.ASCII.GetBytes("\\\"" + new string('a', 5000) + "\\\"\""));
+        Assert.Equal(JsonTokenType.String, plain.Next());
+        Assert.True(plain.TryGetString(out var long5000));
+        Assert.Equal(5000, long5000!.Length);
+    }
+
+    /// <summary>
+    /// The group of every AWS CLI item read in place alone — without the unescaping path behind it, which would hide a
+    /// tokenizer that declined too much — is the canonical reader's.
+    /// </summary>
+    [Fact]
+    public void Every_group_the_AWS_CLI_prints_is_read_in_place_as_the_canonical_reader_reads_it()
+    {
+        var random = new Random(163);
+        var asAwsCli = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        for (var i = 0; i < 500; i++)
+        {
+            var item = AwsCliShape.Item(random, i);
+            var bytes = Encoding.UTF8.GetBytes(item.ToJsonString(asAwsCli));
+            var canonical = StreamingReaderTests.ReadWhole(bytes);
+            var configuration = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(item["configuration"]!.GetValue<string>(), asAwsCli));
+            var group = ConfigItemFastReader.ReadGroupInPlace(configuration.AsSpan(1));
+            Assert.True(group is not null, $"item {i}: its configuration was not read in place: {Encoding.UTF8.GetString(configuration)}");
+            var inPlace = SgConfigRule.Policy.Model.ResourceItem.ForGroup(group!, canonical.Single().Item!.Context);
+            Assert.Equal(StreamingReaderTests.Describe(canonical), StreamingReaderTests.Describe([ReadResult.Read(inPlace)]));
+        }
     }
 
     /// <summary>
@@ -175,14 +223,29 @@ public sealed class EscapedJsonTokensTests
         end = -1;
         var tokens = new EscapedJsonTokens(literal.AsSpan(1));
         var seen = new List<string>();
+        var strings = new StringCache();
+        Span<char> chars = stackalloc char[64];
         while (!tokens.TryEnd(out end))
         {
             var token = tokens.Next();
             if (token == JsonTokenType.None) return null;
+            // Each way of asking for a value answers for its own kind of token only, and they agree.
+            var isString = tokens.TryGetString(out var value);
+            Assert.Equal(token == JsonTokenType.String, isString);
+            Assert.Equal(isString, tokens.TryGetString(strings, out var cached));
+            Assert.Equal(value, cached);
+            var copied = tokens.CopyPlainString(chars);
+            if (copied >= 0) Assert.Equal(value, new string(chars[..copied]));
+            else Assert.True(!isString || value!.Length > chars.Length || literal.AsSpan().IndexOf("\\\\"u8) >= 0, "a short string without escapes is copied");
+            if (token != JsonTokenType.Number) Assert.False(tokens.TryGetInt32(out _));
+            var name = tokens.PlainName;
+            if (name is not null) Assert.True(tokens.NameIs(Encoding.ASCII.GetBytes(name)));
+            Assert.False(tokens.NameIs(Encoding.UTF8.GetBytes((name ?? value ?? "") + "x")));
+            if (token != JsonTokenType.PropertyName) Assert.False(tokens.NameIs(Encoding.UTF8.GetBytes(value ?? "")));
             seen.Add(token switch
             {
-                JsonTokenType.PropertyName => "name:" + (tokens.PlainName ?? "(escaped)"),
-                JsonTokenType.String => tokens.TryGetString(out var value) ? "string:" + value : "string(too long)",
+                JsonTokenType.PropertyName => "name:" + (name ?? "(escaped)"),
+                JsonTokenType.String => "string:" + value,
                 JsonTokenType.Number => "number:" + (tokens.TryGetInt32(out var number) ? number.ToString(CultureInfo.InvariantCulture) : "not an int"),
                 _ => token.ToString(),
             });
