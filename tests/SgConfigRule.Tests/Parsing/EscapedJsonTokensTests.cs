@@ -116,6 +116,8 @@ public sealed class EscapedJsonTokensTests
     [InlineData("{\\\"a\\\\\\\"b\\\": 1}", "same")]             // an escaped name, taken but never matched
     [InlineData("{\\\"a\\\" : 1}", "same")]                 // a space before the colon
     [InlineData("{b\\\": 2}", "declined")]                     // a name without its opening quote
+    [InlineData("{xy\\\": 2}", "declined")]                    // two bytes, then what would close an empty name
+    [InlineData("{\\\"a\\\": 1, xy\\\": 2}", "declined")]
     [InlineData("{\\\"a\\\": 1, b\\\": 2}", "declined")]
     [InlineData("{\\\"a\\\": 1, xy\\\"b\\\": 2}", "declined")]
     [InlineData("{\\\"a\\\": 1\\\"b\\\"}", "declined")]      // a string straight after a number
@@ -162,6 +164,11 @@ public sealed class EscapedJsonTokensTests
         Assert.Equal(JsonTokenType.String, tokens.Next());
         Assert.Equal(decoded, tokens.TryGetString(out var value));
         if (decoded) Assert.Equal(new string('"', quotes), value);
+        // A plain value as long as the buffer it is copied into fits it.
+        var exact = new EscapedJsonTokens(Encoding.ASCII.GetBytes("\\\"" + new string('b', 64) + "\\\"\""));
+        Assert.Equal(JsonTokenType.String, exact.Next());
+        Assert.Equal(64, exact.CopyPlainString(new char[64]));
+        Assert.Equal(-1, exact.CopyPlainString(new char[63]));
         // Without escapes, any length.
         var plain = new EscapedJsonTokens(Encoding.ASCII.GetBytes("\\\"" + new string('a', 5000) + "\\\"\""));
         Assert.Equal(JsonTokenType.String, plain.Next());
