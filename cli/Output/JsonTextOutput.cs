@@ -6,8 +6,9 @@ namespace SgConfigRule.Cli.Output;
 
 /// <summary>
 /// A JSON document written incrementally to a text writer: the reports' shared way out (JSON, SARIF). Bytes gather in
-/// a buffer and go out once 64 KB are pending, decoded into one reused character buffer — a string per flush (128 KB,
-/// on the large-object heap) cost a tenth of a 100k scan.
+/// a buffer and go out once 64 KB are pending: as they are to a UTF-8 stream writer (redirected standard output), else
+/// decoded into one reused character buffer — a string per flush (128 KB, on the large-object heap) cost a tenth of a
+/// 100k scan.
 /// </summary>
 internal sealed class JsonTextOutput(TextWriter output, bool indented) : IDisposable
 {
@@ -35,6 +36,15 @@ internal sealed class JsonTextOutput(TextWriter output, bool indented) : IDispos
     private void Flush()
     {
         Json.Flush();
+        if (output is StreamWriter { Encoding: UTF8Encoding } utf8Writer && utf8Writer.Encoding.Preamble.IsEmpty)
+        {
+            // Redirected standard output is UTF-8 already: the bytes go straight to its stream, after whatever the
+            // writer holds, instead of being decoded to characters and encoded back (two passes over a 32 MB report).
+            utf8Writer.Flush();
+            utf8Writer.BaseStream.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
+            return;
+        }
         var needed = Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
         if (characters.Length < needed) characters = new char[needed];
         var count = Encoding.UTF8.GetChars(buffer.WrittenSpan, characters);
