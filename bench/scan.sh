@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of `sg-config-rule scan` on synthetic exports (bench/SgConfigRule.Bench generate):
-# wall time and peak resident memory from /usr/bin/time -v, median of RUNS runs, for each size and shape.
+# wall time, CPU time (user + system: steadier than wall time on a shared machine) and peak resident memory from
+# /usr/bin/time -v, median of RUNS runs, for each size and shape.
 #   usage: bench/scan.sh [RUNS] [SIZES...]        default: 5 runs; 1000 10000 100000 1000000 groups
 #   SGCR_BENCH_DATA=dir   where the exports are generated (default /tmp/sgcr-bench; reused between runs)
 #   SGCR_CLI=path         time another build of the CLI (e.g. ReadyToRun or AOT)
@@ -24,8 +25,8 @@ mkdir -p "$data"
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-echo "| groups | shape | output | file MB | median time (s) | groups/s | median peak RSS (MB) |"
-echo "|-------:|-------|--------|--------:|----------------:|---------:|---------------------:|"
+echo "| groups | shape | output | file MB | median time (s) | groups/s | median CPU (s) | median peak RSS (MB) |"
+echo "|-------:|-------|--------|--------:|----------------:|---------:|---------------:|---------------------:|"
 for size in "${sizes[@]}"; do
   for shape in ${SGCR_SHAPES:-cli ec2 config}; do
     [ "$shape" = ec2 ] || [ "$size" -le "$config_max" ] || continue
@@ -34,20 +35,22 @@ for size in "${sizes[@]}"; do
     [ -s "$file" ] && [ "$file" -nt "$generator" ] || "$generator" generate --groups "$size" --shape "$shape" --out "$file"
     for format in json table; do
       [ "$shape" = ec2 ] || [ "$format" = json ] || continue
-      seconds=(); rss=()
+      seconds=(); cpu=(); rss=()
       for _ in $(seq "$runs"); do
         # Exit code 1 means NON_COMPLIANT groups were found, as they are in every export: that is a success here.
         status=0
         /usr/bin/time -v -o "$data/time.txt" "$cli" scan --format "$format" "$file" >/dev/null 2>"$data/stderr.txt" || status=$?
         [ "$status" -le 1 ] || { cat "$data/stderr.txt" "$data/time.txt" >&2; exit 1; }
         seconds+=("$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$data/time.txt")")
+        cpu+=("$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$data/time.txt")")
         rss+=("$(awk -F': ' '/Maximum resident set size/ { print $2 / 1024 }' "$data/time.txt")")
       done
       time_median=$(printf '%s\n' "${seconds[@]}" | median)
+      cpu_median=$(printf '%s\n' "${cpu[@]}" | median)
       rss_median=$(printf '%s\n' "${rss[@]}" | median)
       megabytes=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.0f", b / 1048576 }')
       rate=$(awk -v n="$size" -v s="$time_median" 'BEGIN { printf "%.0f", n / s }')
-      printf '| %s | %s | %s | %s | %.2f | %s | %.0f |\n' "$size" "$shape" "$format" "$megabytes" "$time_median" "$rate" "$rss_median"
+      printf '| %s | %s | %s | %s | %.2f | %s | %.2f | %.0f |\n' "$size" "$shape" "$format" "$megabytes" "$time_median" "$rate" "$cpu_median" "$rss_median"
     done
   done
 done
