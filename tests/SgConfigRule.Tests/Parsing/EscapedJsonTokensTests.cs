@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CsCheck;
 using SgConfigRule.Input;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Parsing;
 
@@ -196,6 +198,41 @@ public sealed class EscapedJsonTokensTests
             var inPlace = SgConfigRule.Policy.Model.ResourceItem.ForGroup(group!, canonical.Single().Item!.Context);
             Assert.Equal(StreamingReaderTests.Describe(canonical), StreamingReaderTests.Describe([ReadResult.Read(inPlace)]));
         }
+    }
+
+    /// <summary>
+    /// What AWS Config itself wrote (recorded <c>GetResourceConfigHistory</c> responses): each item's configuration
+    /// string, as the bytes stand in the file, is read in place to the group the canonical reader reads from the item
+    /// (without the item's own tag map, whose order the canonical reader keeps ahead of the configuration's tags; the
+    /// fast readers leave an item with that map to the canonical reader).
+    /// </summary>
+    [Fact]
+    public void Recorded_configuration_strings_are_read_in_place_as_the_canonical_reader_reads_them()
+    {
+        var read = 0;
+        foreach (var file in Directory.GetFiles(TestData.Recorded("config_items"), "*GetResourceConfigHistory*.json"))
+        {
+            var raw = File.ReadAllBytes(file);
+            var items = JsonNode.Parse(raw)!["configurationItems"]!.AsArray();
+            // The raw text of each configuration string, in file order: the item's own bytes, not a re-serialization.
+            var strings = System.Text.RegularExpressions.Regex.Matches(Encoding.UTF8.GetString(raw), "\"configuration\": *\"((?:[^\"\\\\]|\\\\.)*)\"");
+            var withStrings = items.Where(i => i!["configuration"]?.GetValueKind() == JsonValueKind.String).ToList();
+            Assert.Equal(withStrings.Count, strings.Count);
+            for (var i = 0; i < strings.Count; i++)
+            {
+                var escaped = Encoding.UTF8.GetBytes(strings[i].Groups[1].Value + "\"");
+                var group = ConfigItemFastReader.ReadGroupInPlace(escaped);
+                Assert.True(group is not null, $"{Path.GetFileName(file)} item {i}: not read in place");
+                // The item's own tag map is not the configuration's: left out.
+                var item = withStrings[i]!.DeepClone().AsObject();
+                item.Remove("tags");
+                var canonical = StreamingReaderTests.ReadWhole(Encoding.UTF8.GetBytes(item.ToJsonString()));
+                var inPlace = SgConfigRule.Policy.Model.ResourceItem.ForGroup(group!, canonical.Single().Item!.Context);
+                Assert.Equal(StreamingReaderTests.Describe(canonical), StreamingReaderTests.Describe([ReadResult.Read(inPlace)]));
+                read++;
+            }
+        }
+        Assert.True(read > 0, "the recorded files hold configuration strings");
     }
 
     /// <summary>
