@@ -37,7 +37,9 @@ public static class InputStreamReader
     /// each by one thread. By default from the buffer size: 4 buffers a window, half a buffer a piece — about 14 items
     /// of the AWS CLI's output, and few enough read ahead that the items waiting to be given out stay small.
     /// </summary>
-    internal readonly record struct PieceSizes(int WindowBytes, int PieceBytes)
+    /// <param name="HandedOver">Told how many items the pieces gave out before the single-thread reader took over: tests
+    /// see by it that the pieces are used, which the entries alone cannot show (the single-thread reader gives the same).</param>
+    internal readonly record struct PieceSizes(int WindowBytes, int PieceBytes, Action<int>? HandedOver = null)
     {
         public static PieceSizes For(int bufferSize) => new(Math.Max(bufferSize * 4, 16), Math.Max(bufferSize / 2, 1));
     }
@@ -317,6 +319,7 @@ public static class InputStreamReader
                 current?.Dispose();
             }
             var rest = pieces.Rest!;
+            pieceSizes.HandedOver?.Invoke(rest.NextIndex);
             tokens = JsonTokenStream.Resume(rest.Text, bufferSize, layout.RootField, rest.AfterItem, rest.At);
             foreach (var entry in Decoded(rest.NextIndex)) yield return entry;
         }

@@ -145,6 +145,24 @@ public sealed class ParallelListReaderTests
         }
     }
 
+    /// <summary>
+    /// On a clean list printed with line breaks, every item is decoded in pieces, none by the single-thread reader
+    /// behind them — which gives the same entries, so the comparison above cannot tell a reader that gave up at once
+    /// (mutation testing showed it: half the changes to the cutting survived it).
+    /// </summary>
+    [Fact]
+    public void On_a_clean_list_printed_with_line_breaks_every_item_is_decoded_in_pieces()
+    {
+        Cases.Select(c => c with { Damage = Damage.None, Indent = Math.Max(c.Indent, 1), Items = Math.Max(c.Items, 1) }).Sample(c =>
+        {
+            var bytes = Input(c, out _);
+            var handedOver = -1;
+            using var stream = new AwsCliShape.SplitStream(bytes, c.FirstRead, c.ReadSize);
+            var entries = InputStreamReader.Read(stream, c.BufferSize, c.Threads, new InputStreamReader.PieceSizes(c.WindowBytes, c.PieceBytes, n => handedOver = n)).Count();
+            Assert.True(handedOver == c.Items, $"{c}: {handedOver} of {c.Items} items decoded in pieces ({entries} entries)");
+        }, iter: Iterations, threads: 1);
+    }
+
     private static List<string> Read(Case c, byte[] bytes, int failAt, int decodingThreads)
     {
         Stream stream = new AwsCliShape.SplitStream(bytes, c.FirstRead, c.ReadSize);
