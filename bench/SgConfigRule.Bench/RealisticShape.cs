@@ -20,7 +20,8 @@ public static class RealisticShape
     // would write \u0022 and \u002B, six bytes each, which no AWS tool writes and which make the file a third larger.
     private static readonly JavaScriptEncoder AsAwsCliEscapes = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private static readonly JsonWriterOptions Indented = new() { Indented = true, IndentSize = 4, Encoder = AsAwsCliEscapes };
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = AsAwsCliEscapes };
+    /// <summary>One line of JSON escaped as the AWS CLI escapes it (<c>\"</c>, a plain <c>+</c>): the configuration string, and tests' items.</summary>
+    public static readonly JsonSerializerOptions Compact = new() { Encoder = AsAwsCliEscapes };
 
     public static byte[] BatchGetResourceConfig(int items, int seed)
     {

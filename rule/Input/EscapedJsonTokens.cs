@@ -87,12 +87,11 @@ internal ref struct EscapedJsonTokens : IFastTokens
                     SkipSpaces();
                     if (at >= text.Length) return Fail();
                     c = text[at];
-                    if (InObject) return IsQuote(c) ? ReadName() : Fail();
-                    return ReadValue(c);
+                    return InObject ? ReadName() : ReadValue(c);
                 }
                 return End(c);
             case Expect.NameOrEnd:
-                return c == (byte)'}' ? End(c) : IsQuote(c) ? ReadName() : Fail();
+                return c == (byte)'}' ? End(c) : ReadName();
             case Expect.ValueOrEnd:
                 return c == (byte)']' ? End(c) : ReadValue(c);
             case Expect.Value:
@@ -144,8 +143,6 @@ internal ref struct EscapedJsonTokens : IFastTokens
 
     private readonly bool InObject => depth > 0 && (objects & (1UL << (depth - 1))) != 0;
 
-    /// <summary>An inner quote: the outer string's escape <c>\"</c>.</summary>
-    private readonly bool IsQuote(byte c) => c == (byte)'\\' && at + 1 < text.Length && text[at + 1] == (byte)'"';
 
     private void SkipSpaces()
     {
@@ -202,8 +199,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
             case (byte)'[':
                 return Open(isObject: false);
             case (byte)'\\':
-                if (!IsQuote(c) || !ReadString()) return Fail();
-                return Complete(JsonTokenType.String);
+                return ReadString() ? Complete(JsonTokenType.String) : Fail();
             case (byte)'n':
                 return Literal("null"u8, JsonTokenType.Null);
             case (byte)'t':
@@ -250,11 +246,13 @@ internal ref struct EscapedJsonTokens : IFastTokens
     }
 
     /// <summary>
-    /// The inner string at <see cref="at"/> (its <c>\"</c>), checked, <see cref="at"/> moving past its closing <c>\"</c>.
-    /// Its bytes stay as they are; an escaped one is decoded when its value is asked for (<see cref="Decode"/>).
+    /// The inner string at <see cref="at"/>, from its opening <c>\"</c> (the outer string's escaped quote) to its closing
+    /// one, checked, <see cref="at"/> moving past it. Its bytes stay as they are; an escaped one is decoded when its value
+    /// is asked for (<see cref="Decode"/>).
     /// </summary>
     private bool ReadString()
     {
+        if (at + 1 >= text.Length || text[at] != (byte)'\\' || text[at + 1] != (byte)'"') return false;
         var start = at + 2;
         var i = start;
         var escaped = false;

@@ -41,14 +41,6 @@ internal static class FastJson
         }
     }
 
-    /// <summary>
-    /// The next token; None when the text stops — at its end, or where the buffered part of a stream ends. After None the
-    /// reader still shows its previous token: callers check what this returns, never <c>reader.TokenType</c>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static JsonTokenType Next(ref Utf8JsonReader reader) =>
-        reader.Read() ? reader.TokenType : JsonTokenType.None;
-
     /// <summary>A string value; null (absent-like) and other types are left to the canonical reader.</summary>
     public static bool String<T>(ref T reader, out string? value) where T : IFastTokens, allows ref struct
     {
@@ -208,8 +200,6 @@ internal sealed class FastReaderScratch
     {
         var scratch = cached ?? new FastReaderScratch();
         cached = null;
-        scratch.Rules.Clear();
-        scratch.Tags.Clear();
         return scratch;
     }
 

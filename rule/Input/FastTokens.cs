@@ -12,8 +12,9 @@ namespace SgConfigRule.Input;
 internal interface IFastTokens
 {
     /// <summary>
-    /// The next token; None when the text stops, or is anything this tokenizer does not take. After None the token
-    /// shown is stale: callers check what this returns.
+    /// The next token; None when the text stops — at its end, or where the buffered part of a stream ends — or is
+    /// anything this tokenizer does not take. After None the token shown is stale (possibly the end of a nested object):
+    /// callers check what this returns, never <see cref="TokenType"/>.
     /// </summary>
     JsonTokenType Next();
 

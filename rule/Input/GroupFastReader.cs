@@ -148,7 +148,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
     {
         string? groupId = null, groupName = null, description = null, vpcId = null, ownerId = null;
         arn = null;
-        // A group read before by another tokenizer that gave it up may have left its rules and tags here.
+        // Emptied here, by the one reader that fills them: a read given up (by another tokenizer, say) leaves them full.
         scratch.Rules.Clear();
         scratch.Tags.Clear();
         var seen = new SeenFields();

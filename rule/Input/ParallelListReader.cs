@@ -100,7 +100,6 @@ internal sealed class ParallelListReader(
     /// <summary>An item decoded by a worker: the resource, or the item's text for the canonical reader.</summary>
     public readonly record struct Decoded(ResourceItem? Item, byte[]? Text);
 
-
     /// <summary>
     /// A stretch of the input, read whole, cut into pieces at the guessed item ends. Its text starts at the list's
     /// opening (the first window) or just after an item (every other), and the text past <see cref="Split"/> (the last
@@ -194,7 +193,6 @@ internal sealed class ParallelListReader(
 
     /// <summary>What a piece gave: its items, and where reading resumes after them (just after the last, or where the piece began).</summary>
     private sealed record PieceResult(List<Decoded> Entries, int ResumeAt, bool ResumeAfterItem, bool EndedAtCut);
-
 
     /// <summary>Reads the input a window at a time and cuts each window into pieces.</summary>
     private sealed class WindowReader(byte[] buffered, Stream? input, TextPosition at, ReadOnlyMemory<byte> separator, int windowBytes, int pieceBytes)

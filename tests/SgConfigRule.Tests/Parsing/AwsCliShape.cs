@@ -11,6 +11,9 @@ internal static class AwsCliShape
 
     public static JsonObject Item(Random random, int n) => RealisticShape.Item(random, n);
 
+    /// <summary>JSON on one line, escaped as the AWS CLI escapes it.</summary>
+    public static System.Text.Json.JsonSerializerOptions Escaping => RealisticShape.Compact;
+
     /// <summary>A stream that gives <paramref name="first"/> bytes on its first read and the rest after: a pipe or socket split there.</summary>
     public sealed class SplitStream(byte[] bytes, int first, int chunk = int.MaxValue) : SgConfigRule.Input.ForwardOnlyStream
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SgConfigRule.Input;
@@ -16,7 +15,7 @@ public sealed class ConfigItemScanTests
 {
     private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("SGCR_FUZZ_CASES"), out var n) && n > 0 ? n : 4000;
 
-    private static readonly JsonSerializerOptions AsAwsCli = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions AsAwsCli = AwsCliShape.Escaping;
 
     [Fact]
     public void Every_item_the_AWS_CLI_prints_is_scanned_and_read_as_the_canonical_reader_reads_it()

@@ -186,7 +186,7 @@ public sealed class EscapedJsonTokensTests
     public void Every_group_the_AWS_CLI_prints_is_read_in_place_as_the_canonical_reader_reads_it()
     {
         var random = new Random(163);
-        var asAwsCli = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var asAwsCli = AwsCliShape.Escaping;
         for (var i = 0; i < 500; i++)
         {
             var item = AwsCliShape.Item(random, i);
