@@ -195,7 +195,8 @@ internal static class ConfigItemFastReader
         var ok = reader.TokenType switch
         {
             JsonTokenType.Number => reader.TryGetDouble(out var seconds) && JsonCursor.TryEpochSeconds(seconds, out parsed),
-            JsonTokenType.String => JsonCursor.TryParseTimestamp(reader.GetString()!, out parsed),
+            JsonTokenType.String => (!reader.ValueIsEscaped && !reader.HasValueSequence && IsoTimestamp.TryParse(reader.ValueSpan, out parsed))
+                                    || JsonCursor.TryParseTimestamp(reader.GetString()!, out parsed),
             _ => false,
         };
         if (ok) timestamp = parsed;
@@ -384,7 +385,7 @@ internal static class ConfigItemFastReader
     private static bool Timestamp(ReadOnlySpan<byte> ascii, out DateTimeOffset? timestamp)
     {
         timestamp = null;
-        if (!JsonCursor.TryParseTimestamp(System.Text.Encoding.ASCII.GetString(ascii), out var parsed)) return false;
+        if (!IsoTimestamp.TryParse(ascii, out var parsed) && !JsonCursor.TryParseTimestamp(System.Text.Encoding.ASCII.GetString(ascii), out parsed)) return false;
         timestamp = parsed;
         return true;
     }

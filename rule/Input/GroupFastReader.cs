@@ -241,7 +241,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
         // The canonical reader takes the lists in a fixed order whatever the order of the fields in the text.
         var sources = scratch.Sources;
         sources.Clear();
-        foreach (var slot in slots) sources.AddRange(slot);
+        foreach (var slot in slots) sources.AddRange(CollectionsMarshal.AsSpan(slot));
         GroupAssembly.AddPermission(scratch.Rules, protocol.Value, ports, icmp, CollectionsMarshal.AsSpan(sources));
         return true;
     }
