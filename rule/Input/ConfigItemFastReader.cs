@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
@@ -203,13 +202,6 @@ internal static class ConfigItemFastReader
         return ok;
     }
 
-    /// <summary>What ends a plain string, or makes it not plain: its quote, an escape, a control character.</summary>
-    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
-
-    /// <summary>As <see cref="StringSpecials"/>, and any byte outside ASCII (the envelope's values are ids, names and times).</summary>
-    private static readonly SearchValues<byte> AsciiStringSpecials =
-        SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b), .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
-
     /// <summary>
     /// The flat envelope, read by hand: <c>{ "name": value, … }</c> where each value is a string without escapes (the
     /// configuration string may have the simple ones), <c>null</c>, or an empty object for the fields never looked at.
@@ -225,7 +217,7 @@ internal static class ConfigItemFastReader
         var fields = new Fields();
         while (true)
         {
-            if (!PlainString(text, ref at, StringSpecials, out var name)) return null;
+            if (!PlainString(text, ref at, PlainRun.AnyByte, out var name)) return null;
             at = FastJson.SkipWhitespace(text, at);
             if (at >= text.Length || text[at] != (byte)':') return null;
             at = FastJson.SkipWhitespace(text, at + 1);
@@ -250,7 +242,7 @@ internal static class ConfigItemFastReader
                 }
                 else
                 {
-                    if (!PlainString(text, ref at, AsciiStringSpecials, out var value)) return null;
+                    if (!PlainString(text, ref at, PlainRun.Printable, out var value)) return null;
                     ok = field switch
                     {
                         AccountId => Keep(scratch.Strings.Get(value), out fields.AccountId),
@@ -299,15 +291,18 @@ internal static class ConfigItemFastReader
         return true;
     }
 
-    /// <summary>A string with no escape and nothing in <paramref name="specials"/> but its closing quote; <paramref name="at"/> moves past it.</summary>
-    private static bool PlainString(ReadOnlySpan<byte> text, ref int at, SearchValues<byte> specials, out ReadOnlySpan<byte> value)
+    /// <summary>
+    /// A string with no escape, no control character and no byte above <paramref name="highest"/> (<see cref="PlainRun"/>)
+    /// but its closing quote; <paramref name="at"/> moves past it.
+    /// </summary>
+    private static bool PlainString(ReadOnlySpan<byte> text, ref int at, byte highest, out ReadOnlySpan<byte> value)
     {
         value = default;
         if (at >= text.Length || text[at] != (byte)'"') return false;
-        var length = text[(at + 1)..].IndexOfAny(specials);
-        if (length < 0 || text[at + 1 + length] != (byte)'"') return false;
-        value = text.Slice(at + 1, length);
-        at += length + 2;
+        var end = PlainRun.End(text, at + 1, highest);
+        if (end >= text.Length || text[end] != (byte)'"') return false;
+        value = text[(at + 1)..end];
+        at = end + 1;
         return true;
     }
 

@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 
 namespace SgConfigRule.Input;
@@ -9,10 +7,10 @@ namespace SgConfigRule.Input;
 /// The tokens of a JSON document read where it sits, still escaped inside a JSON string: a Config item's
 /// <c>configuration</c>, <c>"{\"groupId\": \"sg-1\", …}"</c>. Reading it this way saves unescaping it into a buffer
 /// and tokenizing it again, which was most of the cost of an item.
-/// <para>It takes the plain case only — what the AWS CLI prints: structure, spaces, inner strings of printable ASCII
+/// <para>It takes the plain case only — what the AWS CLI prints: structure, spaces, inner strings of ASCII from the space up
 /// delimited by <c>\"</c> (with the inner escapes <c>\"</c>, <c>\\</c>, <c>\/</c>, <c>\b</c>, <c>\f</c>, <c>\n</c>,
 /// <c>\r</c>, <c>\t</c>), integers, <c>null</c>, <c>true</c>, <c>false</c> — and answers None for anything else:
-/// a <c>\u</c> escape, any other byte escaped in the outer string, a byte outside printable ASCII, a fraction or
+/// a <c>\u</c> escape, any other byte escaped in the outer string, a control character or a byte outside ASCII, a fraction or
 /// exponent, a bare quote (the outer string ends). Its caller then unescapes the string and reads it with the JSON
 /// reader, so declining costs time, never meaning. What it takes, it checks as strictly as the JSON reader would:
 /// the grammar of objects, arrays, names and values, literals and numbers ended where JSON ends them.</para>
@@ -26,23 +24,6 @@ internal ref struct EscapedJsonTokens : IFastTokens
 
     /// <summary>The longest escaped string value decoded here (an EC2 description is at most 255 characters).</summary>
     private const int MaxEscapedString = 1024;
-
-    /// <summary>
-    /// Whether a byte may stand as it is in an inner string: ASCII from the space up (DEL too, as JSON allows) but the
-    /// quote and the backslash. For the
-    /// last bytes of a text, under 16 (<see cref="PlainRunEnd"/> takes 16 at a time before).
-    /// </summary>
-    private static ReadOnlySpan<byte> PlainStringByte =>
-    [
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x00-0x1F: control
-        1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 0x20-0x3F: '"' is 0x22
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, // 0x40-0x5F: '\' is 0x5C
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 0x60-0x7F
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x80-0xFF: outside ASCII
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    ];
 
     private readonly ReadOnlySpan<byte> text;
     private int at;
@@ -147,6 +128,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
     private readonly bool InObject => depth > 0 && (objects & (1UL << (depth - 1))) != 0;
 
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called between every two tokens; Native AOT would not inline it
     private void SkipSpaces()
     {
         // Only a space: a tab or line break would be escaped in the outer string (\t, \n), which is declined.
@@ -261,7 +243,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
         var escaped = false;
         while (true)
         {
-            i = PlainRunEnd(text, i);
+            i = PlainRun.End(text, i, PlainRun.Ascii);
             if (i >= text.Length) return false;
             // Only a backslash may stop a run: a bare quote ends the outer string, the rest is not plain text.
             if (text[i] != (byte)'\\' || i + 1 >= text.Length) return false;
@@ -281,27 +263,6 @@ internal ref struct EscapedJsonTokens : IFastTokens
             escaped = true;
             i += 2 + width;
         }
-    }
-
-    /// <summary>
-    /// Where the run of plain string bytes (<see cref="PlainStringByte"/>) from <paramref name="i"/> ends: 16 bytes at a
-    /// time while there are 16, which most of a group's strings (ids, CIDRs, names) fit in; then byte by byte.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PlainRunEnd(ReadOnlySpan<byte> text, int i)
-    {
-        while (i + Vector128<byte>.Count <= text.Length)
-        {
-            var block = Vector128.Create(text.Slice(i, Vector128<byte>.Count));
-            var stops = Vector128.Equals(block, Vector128.Create((byte)'"')) | Vector128.Equals(block, Vector128.Create((byte)'\\'))
-                        | Vector128.LessThan(block, Vector128.Create((byte)' ')) | Vector128.GreaterThan(block, Vector128.Create((byte)0x7F)); // DEL (0x7F) may stand in JSON
-            var mask = stops.ExtractMostSignificantBits();
-            if (mask != 0) return i + BitOperations.TrailingZeroCount(mask);
-            i += Vector128<byte>.Count;
-        }
-        var plain = PlainStringByte;
-        while (i < text.Length && plain[text[i]] != 0) i++;
-        return i;
     }
 
     /// <summary>How many bytes the character of an inner escape takes (<c>\"</c> and <c>\\</c> two, the letters one), or 0 for one not taken.</summary>

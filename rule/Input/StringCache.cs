@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SgConfigRule.Input;
@@ -42,6 +43,7 @@ internal sealed class StringCache
 
     // Eight bytes at a time (the last eight overlapping), multiplied in: a byte-by-byte hash (FNV-1a, before) was most
     // of a lookup's cost. A collision costs only a miss: the slot's key is compared in full.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Slot(ReadOnlySpan<byte> utf8)
     {
         var hash = (ulong)utf8.Length;
