@@ -92,8 +92,9 @@ internal static class ConfigItemFastReader
                 Status => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.Status) && Fields.IsRecorded(fields.Status),
                 Arn => FastJson.OptionalString(ref tokens, out fields.Arn),
                 ResourceType => FastJson.String(ref tokens, scratch.Strings, out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
-                ResourceId => FastJson.OptionalString(ref tokens, out fields.ResourceId),
-                ResourceName => FastJson.OptionalString(ref tokens, out fields.ResourceName),
+                // Through the cache: the group's own id and name, read next, are then the same strings.
+                ResourceId => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.ResourceId),
+                ResourceName => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.ResourceName),
                 Region => FastJson.OptionalString(ref tokens, scratch.Strings, out fields.Region),
                 Configuration => ConfigurationString(ref tokens.Reader, scratch, out fields.Group),
                 _ => tokens.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || tokens.Reader.TrySkip(),
@@ -250,8 +251,9 @@ internal static class ConfigItemFastReader
                         Status => Keep(scratch.Strings.Get(value), out fields.Status) && Fields.IsRecorded(fields.Status),
                         Arn => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.Arn),
                         ResourceType => Keep(scratch.Strings.Get(value), out fields.ResourceType) && Fields.IsSecurityGroup(fields.ResourceType),
-                        ResourceId => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.ResourceId),
-                        ResourceName => Keep(System.Text.Encoding.ASCII.GetString(value), out fields.ResourceName),
+                        // Through the cache: the group's own id and name, read next, are then the same strings.
+                        ResourceId => Keep(scratch.Strings.Get(value), out fields.ResourceId),
+                        ResourceName => Keep(scratch.Strings.Get(value), out fields.ResourceName),
                         Region => Keep(scratch.Strings.Get(value), out fields.Region),
                         _ => true,
                     };

@@ -193,6 +193,20 @@ internal sealed class FastReaderScratch
 
     public StringCache Strings { get; } = new();
 
+    private const int CidrSlots = 256;
+    private readonly CidrSource?[] cidrSources = new CidrSource?[CidrSlots];
+
+    /// <summary>
+    /// The source of a CIDR, one instance per value while it stays in its slot: sources are immutable, and a few CIDRs
+    /// (<c>0.0.0.0/0</c>, <c>::/0</c>, the private ranges, an office's) make up most rules. Direct-mapped and fixed in size.
+    /// </summary>
+    public CidrSource Source(Cidr cidr)
+    {
+        var slot = (int)((uint)cidr.GetHashCode() % CidrSlots);
+        if (cidrSources[slot] is { } known && known.Cidr == cidr) return known;
+        return cidrSources[slot] = new CidrSource(cidr);
+    }
+
     /// <summary>Where a Config item's embedded configuration is unescaped.</summary>
     public byte[] Text { get; set; } = new byte[4096];
 

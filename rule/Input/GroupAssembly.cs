@@ -39,7 +39,11 @@ internal static class GroupAssembly
     /// <summary>Sets a tag, replacing the value of a key already present (in place, so tag order stays as read).</summary>
     public static void SetTag(List<ResourceTag> tags, string key, string value, bool valueUnknown = false)
     {
-        var existing = tags.FindIndex(t => t.Key == key);
+        var existing = -1;
+        for (var i = 0; i < tags.Count && existing < 0; i++)
+        {
+            if (tags[i].Key == key) existing = i;
+        }
         var tag = new ResourceTag(key, value) { ValueUnknown = valueUnknown };
         if (existing >= 0) tags[existing] = tag;
         else tags.Add(tag);

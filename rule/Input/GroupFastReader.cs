@@ -168,9 +168,9 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
             if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return null;
             var ok = field switch
             {
-                0 => FastJson.NonEmptyString(ref reader, out groupId),
-                1 => FastJson.OptionalString(ref reader, out groupName),
-                2 => FastJson.OptionalString(ref reader, out description),
+                0 => FastJson.NonEmptyString(ref reader, scratch.Strings, out groupId),
+                1 => FastJson.OptionalString(ref reader, scratch.Strings, out groupName),
+                2 => FastJson.OptionalString(ref reader, scratch.Strings, out description),
                 3 => FastJson.OptionalString(ref reader, scratch.Strings, out vpcId),
                 4 => FastJson.OptionalString(ref reader, scratch.Strings, out ownerId),
                 5 => FastJson.OptionalString(ref reader, out arn),
@@ -178,7 +178,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
                 // Outbound rules are not part of the policy, but their structure is walked the same way (and nothing
                 // kept), so that whatever the canonical reader would refuse, a repeated key or broken JSON, is refused.
                 7 => ReadPermissions(ref reader, scratch, keep: false),
-                _ => ReadTags(ref reader, scratch.Tags),
+                _ => ReadTags(ref reader, scratch.Tags, scratch.Strings),
             };
             if (!ok) return null;
         }
@@ -227,9 +227,9 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
                 // Config writes the ports of all-traffic rules as null, which the canonical reader takes as absent.
                 1 => reader.TokenType == JsonTokenType.Null || FastJson.Int(ref reader, out fromPort),
                 2 => reader.TokenType == JsonTokenType.Null || FastJson.Int(ref reader, out toPort),
-                3 => ReadRanges(ref reader, TNames.CidrIp, ipv6: false, stringsAllowed: true, slots[IpRangesSlot], keep),
-                4 => ReadRanges(ref reader, TNames.CidrIp, ipv6: false, stringsAllowed: false, slots[Ipv4RangesSlot], keep),
-                5 => ReadRanges(ref reader, TNames.CidrIpv6, ipv6: true, stringsAllowed: true, slots[Ipv6RangesSlot], keep),
+                3 => ReadRanges(ref reader, TNames.CidrIp, ipv6: false, stringsAllowed: true, slots[IpRangesSlot], scratch, keep),
+                4 => ReadRanges(ref reader, TNames.CidrIp, ipv6: false, stringsAllowed: false, slots[Ipv4RangesSlot], scratch, keep),
+                5 => ReadRanges(ref reader, TNames.CidrIpv6, ipv6: true, stringsAllowed: true, slots[Ipv6RangesSlot], scratch, keep),
                 6 => ReadPrefixLists(ref reader, slots[PrefixListsSlot], scratch.Strings, keep),
                 _ => ReadPairs(ref reader, slots[PairsSlot], scratch.Strings, keep),
             };
@@ -248,7 +248,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
 
     /// <summary>CIDR ranges: objects with the CIDR and an optional description, or (Config's legacy lists) plain strings.</summary>
     private static bool ReadRanges(ref TTokens reader, ReadOnlySpan<byte> cidrField, bool ipv6, bool stringsAllowed,
-                                   List<(IngressSource Source, string? Description)> sources, bool keep)
+                                   List<(IngressSource Source, string? Description)> sources, FastReaderScratch scratch, bool keep)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         while (reader.Next() is var token && token != JsonTokenType.EndArray)
@@ -256,7 +256,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
             if (token == JsonTokenType.String && stringsAllowed)
             {
                 if (!FastJson.CidrValue(ref reader, ipv6, keep, out var plain)) return false;
-                if (keep) sources.Add((new CidrSource(plain!.Value), null));
+                if (keep) sources.Add((scratch.Source(plain!.Value), null));
                 continue;
             }
             if (token != JsonTokenType.StartObject) return false;
@@ -270,11 +270,11 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
                 if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 var ok = field == 0
                     ? FastJson.CidrValue(ref reader, ipv6, keep, out cidr)
-                    : keep ? FastJson.OptionalString(ref reader, out description) : reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+                    : keep ? FastJson.OptionalString(ref reader, scratch.Strings, out description) : reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
                 if (!ok) return false;
             }
             if (inner != JsonTokenType.EndObject || !seen.Has(0)) return false;
-            if (keep) sources.Add((new CidrSource(cidr!.Value), description));
+            if (keep) sources.Add((scratch.Source(cidr!.Value), description));
         }
         return true;
     }
@@ -293,7 +293,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
             {
                 var field = reader.NameIs(TNames.PrefixListId) ? 0 : reader.NameIs(TNames.Description) ? 1 : -1;
                 if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
-                if (!(field == 0 ? FastJson.NonEmptyString(ref reader, strings, out id) : FastJson.OptionalString(ref reader, out description))) return false;
+                if (!(field == 0 ? FastJson.NonEmptyString(ref reader, strings, out id) : FastJson.OptionalString(ref reader, strings, out description))) return false;
             }
             if (inner != JsonTokenType.EndObject || id is null) return false;
             if (keep) sources.Add((new PrefixListSource(id), description));
@@ -330,7 +330,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
                     3 => FastJson.OptionalString(ref reader, strings, out vpcId),
                     4 => FastJson.OptionalString(ref reader, strings, out peering),
                     5 => FastJson.OptionalString(ref reader, strings, out status),
-                    _ => FastJson.OptionalString(ref reader, out description),
+                    _ => FastJson.OptionalString(ref reader, strings, out description),
                 };
                 if (!ok) return false;
             }
@@ -350,7 +350,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadTags(ref TTokens reader, List<ResourceTag> tags)
+    private static bool ReadTags(ref TTokens reader, List<ResourceTag> tags, StringCache strings)
     {
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         JsonTokenType token;
@@ -363,7 +363,7 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
             {
                 var field = reader.NameIs(TNames.TagKey) ? 0 : reader.NameIs(TNames.TagValue) ? 1 : -1;
                 if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
-                if (!(field == 0 ? FastJson.NonEmptyString(ref reader, out key) : FastJson.OptionalString(ref reader, out value))) return false;
+                if (!(field == 0 ? FastJson.NonEmptyString(ref reader, strings, out key) : FastJson.OptionalString(ref reader, strings, out value))) return false;
             }
             if (inner != JsonTokenType.EndObject || key is null) return false;
             GroupAssembly.SetTag(tags, key, value ?? "");

@@ -5,15 +5,18 @@ using System.Text.Json;
 namespace SgConfigRule.Input;
 
 /// <summary>
-/// One string instance per distinct short value for the ids that repeat across a large export (account, VPC,
-/// referenced group and prefix list ids), so reading them allocates nothing after the first time. Direct-mapped and
-/// fixed in size: a new value replaces the one in its slot, so memory does not grow with the input.
+/// One string instance per distinct short value for the values that repeat across a large export (account, VPC and
+/// referenced group ids, names, descriptions), so reading them allocates nothing after the first time; a value read
+/// twice in one item (a Config item's <c>resourceId</c> and its group's <c>groupId</c>) is one string. Direct-mapped
+/// and fixed in size, keys included (one block of bytes, nothing allocated on a miss but the new string): a new value
+/// replaces the one in its slot, so memory does not grow with the input.
 /// </summary>
 internal sealed class StringCache
 {
     private const int Slots = 1024;
     private const int MaxLength = 64;
-    private readonly byte[]?[] keys = new byte[Slots][];
+    private readonly byte[] keys = new byte[Slots * MaxLength];
+    private readonly byte[] keyLengths = new byte[Slots]; // the key's length + 1; 0: an empty slot
     private readonly string?[] values = new string[Slots];
 
     /// <summary>The string value at the reader (which must be on a string token).</summary>
@@ -22,11 +25,7 @@ internal sealed class StringCache
         var utf8 = reader.ValueSpan;
         if (reader.ValueIsEscaped || reader.HasValueSequence || utf8.Length > MaxLength) return reader.GetString()!;
         var slot = Slot(utf8);
-        if (keys[slot] is { } key && utf8.SequenceEqual(key)) return values[slot]!;
-        var value = reader.GetString()!;
-        keys[slot] = utf8.ToArray();
-        values[slot] = value;
-        return value;
+        return Find(slot, utf8) ?? Keep(slot, utf8, reader.GetString()!);
     }
 
     /// <summary>The string of ASCII text (the caller has checked it is ASCII).</summary>
@@ -34,9 +33,16 @@ internal sealed class StringCache
     {
         if (ascii.Length > MaxLength) return System.Text.Encoding.ASCII.GetString(ascii);
         var slot = Slot(ascii);
-        if (keys[slot] is { } key && ascii.SequenceEqual(key)) return values[slot]!;
-        var value = System.Text.Encoding.ASCII.GetString(ascii);
-        keys[slot] = ascii.ToArray();
+        return Find(slot, ascii) ?? Keep(slot, ascii, System.Text.Encoding.ASCII.GetString(ascii));
+    }
+
+    private string? Find(int slot, ReadOnlySpan<byte> utf8) =>
+        keyLengths[slot] == utf8.Length + 1 && utf8.SequenceEqual(keys.AsSpan(slot * MaxLength, utf8.Length)) ? values[slot] : null;
+
+    private string Keep(int slot, ReadOnlySpan<byte> utf8, string value)
+    {
+        utf8.CopyTo(keys.AsSpan(slot * MaxLength));
+        keyLengths[slot] = (byte)(utf8.Length + 1);
         values[slot] = value;
         return value;
     }
