@@ -17,6 +17,7 @@ public static class CliAws
     /// <param name="noRegion">What to say when no Region is found (a command that asks for one another way says so).</param>
     public static AwsClientOptions Options(string? region, string? profile, string noRegion = NoRegion)
     {
+        ProfileSignIn.RegisterSdkClients();
         AWSCredentials? credentials = null;
         if (profile is not null)
         {
@@ -55,6 +56,7 @@ public static class CliAws
         {
             throw new CliUsageException("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile");
         }
+        resolvedCredentials = ProfileSignIn.Credentials(resolvedCredentials, resolved);
         // And obtained now: an IAM Identity Center session that expired, a role that cannot be assumed or a
         // credential_process that fails is said in one line here, not as the first call's failure.
         try

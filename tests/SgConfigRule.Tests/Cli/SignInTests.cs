@@ -11,8 +11,11 @@ namespace SgConfigRule.Tests.Cli;
 /// included), in a separate process whose home and AWS config files are the test's own. A sign-in that fails is one
 /// line naming the profile and what to do, exit 2 (issue 17).
 /// </summary>
-public sealed class SignInTests
+public class SignInTests
 {
+    /// <summary>The build of the tool the tests run: null for the one beside the tests (<see cref="NativeSignInTests"/>: the native one).</summary>
+    protected virtual string? Executable => null;
+
     private const string Account = "111122223333";
 
     private sealed class Home : IDisposable
@@ -79,7 +82,7 @@ public sealed class SignInTests
         using var home = new Home(SsoProfile);
         home.CacheSsoToken("corp", server.SsoAccessToken, DateTimeOffset.UtcNow.AddHours(4));
 
-        var run = await CliProcess.RunAsync(server, null, home.Environment(), "scan", "--live", "--profile", "dev", "--format", "json");
+        var run = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "dev", "--format", "json");
 
         Assert.True(run.ExitCode == 1, run.Error);   // the group is open to the world on 22
         Assert.Contains("sg-0123456789abcdef0", run.Out, StringComparison.Ordinal);
@@ -93,7 +96,7 @@ public sealed class SignInTests
         using var home = new Home(SsoProfile);
         home.CacheSsoToken("corp", server.SsoAccessToken, DateTimeOffset.UtcNow.AddHours(-1));
 
-        var run = await CliProcess.RunAsync(server, null, home.Environment(), "scan", "--live", "--profile", "dev");
+        var run = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "dev");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("aws sso login --profile dev", run.Error, StringComparison.Ordinal);
@@ -116,7 +119,7 @@ public sealed class SignInTests
             aws_secret_access_key = {FakeAwsServer.SecretKey}
             """);
 
-        var run = await CliProcess.RunAsync(server, null, home.Environment(), "scan", "--live", "--profile", "audit", "--format", "json");
+        var run = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "audit", "--format", "json");
 
         Assert.True(run.ExitCode == 1, run.Error);
         Assert.Contains("arn:aws:iam::111122223333:role/SecurityAudit", server.Sts.AssumeRoleCalls.Select(c => c.RoleArn));
@@ -144,11 +147,11 @@ public sealed class SignInTests
             region = us-east-1
             """);
 
-        var run = await CliProcess.RunAsync(server, null, home.Environment(), "scan", "--live", "--profile", "proc", "--format", "json");
+        var run = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "proc", "--format", "json");
         Assert.True(run.ExitCode == 1, run.Error);
         Assert.Contains(server.Calls, c => c.Service == "ec2" && c.AccessKey == FakeAwsServer.AccessKey);
 
-        var broken = await CliProcess.RunAsync(server, null, home.Environment(), "scan", "--live", "--profile", "broken");
+        var broken = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "broken");
         Assert.Equal(2, broken.ExitCode);
         Assert.Contains("error: the AWS credentials of profile 'broken' could not be obtained", broken.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", broken.Error, StringComparison.Ordinal);
