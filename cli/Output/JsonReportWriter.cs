@@ -38,32 +38,53 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json.WriteStartArray("results");
     }
 
+    /// <summary>The names written for every resource and finding, encoded once (not escaped and transcoded each time).</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText ResourceId = JsonEncodedText.Encode("resourceId");
+        public static readonly JsonEncodedText ResourceName = JsonEncodedText.Encode("resourceName");
+        public static readonly JsonEncodedText AccountId = JsonEncodedText.Encode("accountId");
+        public static readonly JsonEncodedText Region = JsonEncodedText.Encode("region");
+        public static readonly JsonEncodedText Compliance = JsonEncodedText.Encode("compliance");
+        public static readonly JsonEncodedText Annotation = JsonEncodedText.Encode("annotation");
+        public static readonly JsonEncodedText Findings = JsonEncodedText.Encode("findings");
+        public static readonly JsonEncodedText RuleId = JsonEncodedText.Encode("ruleId");
+        public static readonly JsonEncodedText Protocol = JsonEncodedText.Encode("protocol");
+        public static readonly JsonEncodedText FromPort = JsonEncodedText.Encode("fromPort");
+        public static readonly JsonEncodedText ToPort = JsonEncodedText.Encode("toPort");
+        public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText SourceType = JsonEncodedText.Encode("sourceType");
+        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+        public static readonly JsonEncodedText Assumed = JsonEncodedText.Encode("assumed");
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+    }
+
     public void Write(ResourceItem item, Evaluation evaluation, string source)
     {
         json.WriteStartObject();
-        json.WriteString("resourceId", item.ResourceId);
+        json.WriteString(Names.ResourceId, item.ResourceId);
         WriteLocation(item.Location);
-        json.WriteString("resourceName", item.ResourceName);
-        json.WriteString("accountId", item.Context.AccountId);
-        json.WriteString("region", item.Context.Region);
-        json.WriteString("compliance", evaluation.Compliance.ToWire());
-        json.WriteString("annotation", evaluation.Annotation);
+        json.WriteString(Names.ResourceName, item.ResourceName);
+        json.WriteString(Names.AccountId, item.Context.AccountId);
+        json.WriteString(Names.Region, item.Context.Region);
+        json.WriteString(Names.Compliance, evaluation.Compliance.ToWire());
+        json.WriteString(Names.Annotation, evaluation.Annotation);
         WriteExemption(evaluation.Exemption);
-        json.WriteStartArray("findings");
+        json.WriteStartArray(Names.Findings);
         foreach (var finding in evaluation.Findings)
         {
             var rule = finding.Rule;
             json.WriteStartObject();
-            json.WriteString("ruleId", rule.RuleId);
-            json.WriteString("protocol", rule.Protocol.Name);
-            json.WriteNumber("fromPort", rule.WireFromPort);
-            json.WriteNumber("toPort", rule.WireToPort);
-            json.WriteString("source", rule.Source.Display);
-            json.WriteString("sourceType", rule.Source.SourceType);
-            json.WriteString("reason", finding.ReasonCode);
+            json.WriteString(Names.RuleId, rule.RuleId);
+            json.WriteString(Names.Protocol, rule.Protocol.Name);
+            json.WriteNumber(Names.FromPort, rule.WireFromPort);
+            json.WriteNumber(Names.ToPort, rule.WireToPort);
+            json.WriteString(Names.Source, rule.Source.Display);
+            json.WriteString(Names.SourceType, rule.Source.SourceType);
+            json.WriteString(Names.Reason, finding.ReasonCode);
             WriteLocation(rule.Location);
-            if (rule.Assumed is { } unknown) json.WriteString("assumed", unknown);
-            json.WriteString("description", rule.Description);
+            if (rule.Assumed is { } unknown) json.WriteString(Names.Assumed, unknown);
+            json.WriteString(Names.Description, rule.Description);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -202,7 +202,11 @@ internal sealed class FastReaderScratch
     /// </summary>
     public CidrSource Source(Cidr cidr)
     {
-        var slot = (int)((uint)cidr.GetHashCode() % CidrSlots);
+        // Both halves of the address, the prefix and the family (0.0.0.0/0 and ::/0 differ in nothing else), multiplied
+        // in: the record's own hash cost more than the lookup saves.
+        var network = cidr.Network;
+        var hash = ((ulong)network ^ (ulong)(network >> 64) ^ ((ulong)cidr.PrefixLength << 56) ^ ((ulong)cidr.Family << 48)) * 0x9E3779B97F4A7C15UL;
+        var slot = (int)(hash >> 56); // the top 8 bits: CidrSlots is 256
         if (cidrSources[slot] is { } known && known.Cidr == cidr) return known;
         return cidrSources[slot] = new CidrSource(cidr);
     }
