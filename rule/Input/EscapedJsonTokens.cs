@@ -119,6 +119,13 @@ internal ref struct EscapedJsonTokens : IFastTokens
         return token == JsonTokenType.Number && number is >= int.MinValue and <= int.MaxValue;
     }
 
+    public readonly bool TryGetPlainBytes(out ReadOnlySpan<byte> utf8)
+    {
+        var plain = token == JsonTokenType.String && !valueEscaped;
+        utf8 = plain ? text.Slice(valueStart, valueLength) : default;
+        return plain;
+    }
+
     public readonly int CopyPlainString(scoped Span<char> destination)
     {
         if (token != JsonTokenType.String || valueEscaped || valueLength > destination.Length) return -1;

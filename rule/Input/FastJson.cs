@@ -94,6 +94,25 @@ internal static class FastJson
         return true;
     }
 
+    /// <summary>
+    /// A CIDR string as its source (<paramref name="source"/> null when not kept): found by its bytes in the scratch's
+    /// cache (<see cref="FastReaderScratch.SourceOf"/>), else parsed as <see cref="CidrValue{T}"/> parses it.
+    /// </summary>
+    public static bool CidrSource<T>(ref T reader, bool ipv6, bool keep, FastReaderScratch scratch, out CidrSource? source) where T : IFastTokens, allows ref struct
+    {
+        source = null;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (!keep) return true;
+        if (reader.TryGetPlainBytes(out var text) && scratch.SourceOf(text) is { } known)
+        {
+            source = known;
+            return known.Cidr.IsIPv6 == ipv6;
+        }
+        if (!CidrValue(ref reader, ipv6, keep, out var cidr)) return false;
+        source = scratch.Source(cidr!.Value);
+        return true;
+    }
+
     public static bool CidrValue<T>(ref T reader, bool ipv6, bool keep, out Cidr? cidr) where T : IFastTokens, allows ref struct
     {
         cidr = null;
@@ -209,6 +228,37 @@ internal sealed class FastReaderScratch
         var slot = (int)(hash >> 56); // the top 8 bits: CidrSlots is 256
         if (cidrSources[slot] is { } known && known.Cidr == cidr) return known;
         return cidrSources[slot] = new CidrSource(cidr);
+    }
+
+    private const int CidrTextSlots = 256;
+    private const int CidrTextMax = 48; // the longest IPv6 CIDR, eight groups of four and /128, is 43
+    private readonly byte[] cidrTexts = new byte[CidrTextSlots * CidrTextMax];
+    private readonly byte[] cidrTextLengths = new byte[CidrTextSlots]; // 0: an empty slot
+    private readonly CidrSource?[] cidrTextSources = new CidrSource?[CidrTextSlots];
+
+    /// <summary>
+    /// The source of the CIDR written as <paramref name="text"/>, or null when it is not one in plain ASCII (the caller
+    /// then parses it the usual way, which decides). Parsed once per distinct text while it stays in its slot: a Config
+    /// item writes each IPv4 source twice (<c>ipRanges</c>, <c>ipv4Ranges</c>), and a few CIDRs make up most rules.
+    /// </summary>
+    public CidrSource? SourceOf(ReadOnlySpan<byte> text)
+    {
+        if (text.Length is 0 or > CidrTextMax) return null;
+        var slot = (int)(StringCache.Hash(text) % CidrTextSlots);
+        var key = cidrTexts.AsSpan(slot * CidrTextMax, CidrTextMax);
+        if (cidrTextLengths[slot] == text.Length && text.SequenceEqual(key[..text.Length])) return cidrTextSources[slot];
+        Span<char> chars = stackalloc char[CidrTextMax];
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] > 0x7F) return null;
+            chars[i] = (char)text[i];
+        }
+        if (!Cidr.TryParse(chars[..text.Length], out var cidr)) return null;
+        var source = Source(cidr);
+        text.CopyTo(key);
+        cidrTextLengths[slot] = (byte)text.Length;
+        cidrTextSources[slot] = source;
+        return source;
     }
 
     /// <summary>Where a Config item's embedded configuration is unescaped.</summary>

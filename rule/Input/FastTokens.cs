@@ -37,6 +37,9 @@ internal interface IFastTokens
     /// or -1 when the value is escaped or longer than the destination.
     /// </summary>
     int CopyPlainString(scoped Span<char> destination);
+
+    /// <summary>The UTF-8 bytes of a string token without escapes, as they stand in the text; false for anything else.</summary>
+    bool TryGetPlainBytes(out ReadOnlySpan<byte> utf8);
 }
 
 /// <summary>
@@ -71,4 +74,11 @@ internal ref struct ReaderTokens(Utf8JsonReader reader) : IFastTokens
 
     public readonly int CopyPlainString(scoped Span<char> destination) =>
         Reader.ValueSpan.Length > destination.Length || Reader.ValueIsEscaped || Reader.HasValueSequence ? -1 : Reader.CopyString(destination);
+
+    public readonly bool TryGetPlainBytes(out ReadOnlySpan<byte> utf8)
+    {
+        var plain = Reader.TokenType == JsonTokenType.String && !Reader.ValueIsEscaped && !Reader.HasValueSequence;
+        utf8 = plain ? Reader.ValueSpan : default;
+        return plain;
+    }
 }

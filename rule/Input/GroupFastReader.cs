@@ -255,12 +255,12 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
         {
             if (token == JsonTokenType.String && stringsAllowed)
             {
-                if (!FastJson.CidrValue(ref reader, ipv6, keep, out var plain)) return false;
-                if (keep) sources.Add((scratch.Source(plain!.Value), null));
+                if (!FastJson.CidrSource(ref reader, ipv6, keep, scratch, out var plain)) return false;
+                if (keep) sources.Add((plain!, null));
                 continue;
             }
             if (token != JsonTokenType.StartObject) return false;
-            Cidr? cidr = null;
+            CidrSource? cidr = null;
             string? description = null;
             var seen = new SeenFields();
             JsonTokenType inner;
@@ -269,12 +269,12 @@ internal static class GroupFastReader<TNames, TTokens> where TNames : struct, IG
                 var field = reader.NameIs(cidrField) ? 0 : reader.NameIs(TNames.Description) ? 1 : -1;
                 if (!seen.TryAdd(field) || reader.Next() == JsonTokenType.None) return false;
                 var ok = field == 0
-                    ? FastJson.CidrValue(ref reader, ipv6, keep, out cidr)
+                    ? FastJson.CidrSource(ref reader, ipv6, keep, scratch, out cidr)
                     : keep ? FastJson.OptionalString(ref reader, scratch.Strings, out description) : reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
                 if (!ok) return false;
             }
             if (inner != JsonTokenType.EndObject || !seen.Has(0)) return false;
-            if (keep) sources.Add((scratch.Source(cidr!.Value), description));
+            if (keep) sources.Add((cidr!, description));
         }
         return true;
     }

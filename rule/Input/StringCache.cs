@@ -50,7 +50,11 @@ internal sealed class StringCache
     // Eight bytes at a time (the last eight overlapping), multiplied in: a byte-by-byte hash (FNV-1a, before) was most
     // of a lookup's cost. A collision costs only a miss: the slot's key is compared in full.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Slot(ReadOnlySpan<byte> utf8)
+    private static int Slot(ReadOnlySpan<byte> utf8) => (int)(Hash(utf8) % Slots);
+
+    /// <summary>A hash of short UTF-8 text, for the fast readers' direct-mapped caches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Hash(ReadOnlySpan<byte> utf8)
     {
         var hash = (ulong)utf8.Length;
         if (utf8.Length >= sizeof(ulong))
@@ -67,6 +71,6 @@ internal sealed class StringCache
             foreach (var b in utf8) packed = (packed << 8) | b;
             hash = (hash ^ packed) * 0xC2B2AE3D27D4EB4FUL;
         }
-        return (int)((hash ^ (hash >> 32)) % Slots);
+        return (uint)(hash ^ (hash >> 32));
     }
 }

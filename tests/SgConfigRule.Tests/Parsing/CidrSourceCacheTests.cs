@@ -29,6 +29,30 @@ public sealed class CidrSourceCacheTests
     }
 
     [Fact]
+    public void A_CIDR_found_by_its_text_is_the_one_its_text_parses_to()
+    {
+        // Texts that are CIDRs, near-CIDRs and not CIDRs at all, each looked up twice among the others.
+        var texts = Gen.OneOf(
+            Gen.OneOf<string>(Pool),
+            Gen.Select(Gen.UInt, Gen.Int[-1, 34], (address, prefix) => $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}/{prefix}"),
+            Gen.OneOf<string>("10.0.0.0", "10.0.0.0/", "/8", "010.0.0.0/8", "10.0.0.0/08", " 10.0.0.0/8", "2001:DB8::/32", "2001:db8::1/128",
+                              "::ffff:10.0.0.0/104", "1.2.3.4/32x", "fe80::1%eth0/64", "١٠.0.0.0/8", ""),
+            Gen.Char["0123456789abcdef.:/x "].Array[0, 50].Select(c => new string(c)));
+        texts.Array[1, 30].Sample(sample =>
+        {
+            var scratch = new FastReaderScratch();
+            foreach (var text in sample.Concat(sample))
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                var found = scratch.SourceOf(bytes);
+                var parses = Cidr.TryParse(text, out var cidr);
+                if (found is not null) Assert.True(parses && found.Cidr == cidr, $"'{text}' found as {found}, parses {parses}");
+                else Assert.False(parses && bytes.Length <= 48 && text.All(char.IsAscii), $"'{text}' parses but was not found");
+            }
+        }, iter: 2_000, threads: 1);
+    }
+
+    [Fact]
     public void The_whole_address_spaces_of_both_families_stay_cached_side_by_side()
     {
         var scratch = new FastReaderScratch();

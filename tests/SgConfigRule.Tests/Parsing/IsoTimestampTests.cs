@@ -92,6 +92,9 @@ public sealed class IsoTimestampTests
     [InlineData("2026-12-05T01:30:00+02:30", "2026-12-04T23:00:00.0000000+00:00")]      // to UTC, across midnight
     [InlineData("2026-12-31T23:30:00-14:00", "2027-01-01T13:30:00.0000000+00:00")]
     [InlineData("2024-02-29T00:00:00Z", "2024-02-29T00:00:00.0000000+00:00")]            // a leap day
+    [InlineData("2026-12-05T23:59:59Z", "2026-12-05T23:59:59.0000000+00:00")]            // the last second of a day
+    [InlineData("0002-01-01T00:00:00Z", "0002-01-01T00:00:00.0000000+00:00")]            // the years it takes: 2…
+    [InlineData("9998-12-31T23:59:59Z", "9998-12-31T23:59:59.0000000+00:00")]            // …to 9998
     public void The_forms_AWS_writes_are_taken(string text, string utc)
     {
         Assert.True(IsoTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var value));
