@@ -50,8 +50,19 @@ internal static class ProfileSignIn
 /// endpoint every other client of the tool uses (<c>AWS_ENDPOINT_URL*</c>) — and renewed before it expires, with what
 /// the profile sets: external id, session name and duration, MFA, policy, source identity.
 /// </summary>
-internal sealed class ProfileRoleCredentials(AssumeRoleAWSCredentials profile, string region) : RefreshingAWSCredentials
+internal sealed class ProfileRoleCredentials : RefreshingAWSCredentials
 {
+    private readonly AssumeRoleAWSCredentials profile;
+    private readonly string region;
+
+    public ProfileRoleCredentials(AssumeRoleAWSCredentials profile, string region)
+    {
+        this.profile = profile;
+        this.region = region;
+        // Renewed well before they expire, as the SDK's own role credentials are: a long organization scan outlives them.
+        PreemptExpiryTime = TimeSpan.FromMinutes(15);
+    }
+
     protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();
 
     protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
