@@ -132,8 +132,11 @@ internal ref struct EscapedJsonTokens : IFastTokens
         return System.Text.Encoding.ASCII.GetChars(text.Slice(valueStart, valueLength), destination);
     }
 
-    private readonly bool InObject => depth > 0 && (objects & (1UL << (depth - 1))) != 0;
-
+    private readonly bool InObject
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // Native AOT would not inline it
+        get => depth > 0 && (objects & (1UL << (depth - 1))) != 0;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // called between every two tokens; Native AOT would not inline it
     private void SkipSpaces()

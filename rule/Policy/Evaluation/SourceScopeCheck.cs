@@ -23,7 +23,7 @@ public static class SourceScopeCheck
     public static SourceVerdict Check(IngressSource source, PolicyParameters parameters, PrefixListCatalog prefixLists)
     {
         var trusted = parameters.TrustedSources;
-        if (trusted.Trusts(source)) return SourceVerdict.OutOfScope;
+        if (!trusted.IsEmpty && trusted.Trusts(source)) return SourceVerdict.OutOfScope; // none trusted: the usual case
         var scope = parameters.SourceScope;
         switch (source)
         {

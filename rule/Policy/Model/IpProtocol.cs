@@ -50,6 +50,13 @@ public readonly record struct IpProtocol
         protocol = default;
         // Every name and number accepted is at most six characters ("icmpv6"); longer text is never one.
         if (text.IsEmpty || text.Length > 6) return false;
+        // As AWS writes them, lower case: no copy to lower.
+        switch (text)
+        {
+            case "tcp": protocol = Tcp; return true;
+            case "udp": protocol = Udp; return true;
+            case "-1": protocol = All; return true;
+        }
         Span<char> lower = stackalloc char[6];
         lower = lower[..text.ToLowerInvariant(lower)];
         switch (lower)
