@@ -115,9 +115,14 @@ internal static class ConfigItemFastReader
         return -1;
     }
 
+    /// <summary>The fields by the length of their name: an envelope has a dozen names, each compared with those of its length only.</summary>
+    private static readonly int[][] FieldsByLength =
+        [.. Enumerable.Range(0, FieldNames.Max(n => n.Length) + 1).Select(length => Enumerable.Range(0, FieldNames.Length).Where(f => FieldNames[f].Length == length).ToArray())];
+
     private static int FieldOf(ReadOnlySpan<byte> name)
     {
-        for (var field = 0; field < FieldNames.Length; field++)
+        if (name.Length >= FieldsByLength.Length) return -1;
+        foreach (var field in FieldsByLength[name.Length])
         {
             if (name.SequenceEqual(FieldNames[field])) return field;
         }

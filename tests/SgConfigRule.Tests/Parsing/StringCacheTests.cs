@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using CsCheck;
 using SgConfigRule.Input;
 
@@ -28,6 +30,70 @@ public sealed class StringCacheTests
                 if (value.Length <= 64) Assert.Same(first, again);
             }
         }, iter: 2_000, threads: 1);
+    }
+
+    /// <summary>
+    /// From a JSON reader: the reader's own string whatever the token — escaped (decoded, never kept under its escaped
+    /// bytes), longer than a slot's key (5,000 of them, so some land in the last slot), split between two buffers — and one
+    /// instance for a short plain value read again.
+    /// </summary>
+    [Fact]
+    public void From_a_JSON_reader_it_gives_the_readers_string_whatever_the_token()
+    {
+        var random = new Random(16);
+        var values = new List<string>();
+        for (var i = 0; i < 5_000; i++) values.Add($"vpc-{i:x5}" + new string('a', random.Next(0, 120)));
+        values.AddRange(Enumerable.Range(0, 500).Select(i => $"sg-{i:x8}"));
+        var json = new StringBuilder("[");
+        foreach (var value in values.SelectMany(v => new[] { v, v }))
+        {
+            // Now and then the same value escaped: \u0061 for its first 'a', or its first character.
+            var escaped = random.Next(4) == 0 ? "\\u" + ((int)value[0]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + value[1..] : value;
+            json.Append('"').Append(escaped).Append("\",");
+        }
+        json.Append("\"end\"]");
+        var bytes = Encoding.UTF8.GetBytes(json.ToString());
+        foreach (var split in new[] { bytes.Length, bytes.Length / 2 + 3, 7 })
+        {
+            var cache = new StringCache();
+            var reader = new Utf8JsonReader(Split(bytes, split));
+            Assert.True(reader.Read());
+            string? previousPlain = null, previousString = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.String)
+            {
+                var expected = reader.GetString();
+                var plainShort = !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= 64;
+                var got = cache.Get(ref reader);
+                Assert.Equal(expected, got);
+                if (plainShort && previousPlain == expected) Assert.Same(previousString, got);
+                (previousPlain, previousString) = plainShort ? (expected, got) : (null, null);
+            }
+        }
+    }
+
+    /// <summary>The text in two buffers, cut at <paramref name="at"/> (or one buffer when that is its length).</summary>
+    private static ReadOnlySequence<byte> Split(byte[] bytes, int at)
+    {
+        if (at >= bytes.Length) return new ReadOnlySequence<byte>(bytes);
+        var first = new Segment(bytes.AsMemory(0, at), 0);
+        var last = first.Append(bytes.AsMemory(at));
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 
     [Fact]
