@@ -53,11 +53,14 @@ internal static class ProfileSignIn
 internal sealed class ProfileRoleCredentials : RefreshingAWSCredentials
 {
     private readonly AssumeRoleAWSCredentials profile;
+    private readonly AWSCredentials source;
     private readonly string region;
 
     public ProfileRoleCredentials(AssumeRoleAWSCredentials profile, string region)
     {
         this.profile = profile;
+        // A source that is itself a role (role chaining through profiles) is assumed the same way.
+        source = ProfileSignIn.Credentials(profile.SourceCredentials, region);
         this.region = region;
         // Renewed well before they expire, as the SDK's own role credentials are: a long organization scan outlives them.
         PreemptExpiryTime = TimeSpan.FromMinutes(15);
@@ -82,7 +85,7 @@ internal sealed class ProfileRoleCredentials : RefreshingAWSCredentials
             request.SerialNumber = serial;
             request.TokenCode = options.MfaTokenCodeCallback?.Invoke() ?? options.MfaTokenCode;
         }
-        using var sts = AwsClients.Sts(new AwsClientOptions { Region = region, Credentials = profile.SourceCredentials });
+        using var sts = AwsClients.Sts(new AwsClientOptions { Region = region, Credentials = source });
         var answer = await sts.AssumeRoleAsync(request).ConfigureAwait(false);
         var c = answer.Credentials;
         return new CredentialsRefreshState(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken),

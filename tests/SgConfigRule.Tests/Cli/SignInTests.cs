@@ -127,6 +127,37 @@ public class SignInTests
         Assert.All(server.Calls.Where(c => c.Service == "ec2"), c => Assert.NotEqual(FakeAwsServer.AccessKey, c.AccessKey));
     }
 
+    /// <summary>A role assumed from a profile that itself assumes a role (role chaining): each signed by the one before it.</summary>
+    [Fact]
+    public async Task A_role_chained_through_profiles_is_assumed_in_turn()
+    {
+        await using var server = await ServerWithAGroupAsync();
+        using var home = new Home("""
+            [profile audit]
+            role_arn = arn:aws:iam::111122223333:role/SecurityAudit
+            source_profile = hub
+            region = us-east-1
+
+            [profile hub]
+            role_arn = arn:aws:iam::444455556666:role/Hub
+            source_profile = base
+            """, $"""
+            [base]
+            aws_access_key_id = {FakeAwsServer.AccessKey}
+            aws_secret_access_key = {FakeAwsServer.SecretKey}
+            """);
+
+        var run = await CliProcess.RunWithAsync(Executable, server, null, home.Environment(), "scan", "--live", "--profile", "audit", "--format", "json");
+
+        Assert.True(run.ExitCode == 1, run.Error);
+        var calls = server.Sts.AssumeRoleCalls;
+        Assert.Equal(["arn:aws:iam::444455556666:role/Hub", "arn:aws:iam::111122223333:role/SecurityAudit"], calls.Select(c => c.RoleArn));
+        Assert.Equal(FakeAwsServer.AccessKey, calls[0].CallerKey);     // the hub role, with the base keys
+        Assert.NotEqual(FakeAwsServer.AccessKey, calls[1].CallerKey);  // the audit role, with the hub role's
+        Assert.All(server.Calls.Where(c => c.Service == "ec2"), c => Assert.NotEqual(calls[1].CallerKey, c.AccessKey));
+        Assert.All(server.Calls.Where(c => c.Service == "ec2"), c => Assert.NotEqual(FakeAwsServer.AccessKey, c.AccessKey));
+    }
+
     [Fact]
     public async Task A_credential_process_profile_runs_its_process()
     {
