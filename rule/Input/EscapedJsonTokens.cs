@@ -126,11 +126,8 @@ internal ref struct EscapedJsonTokens : IFastTokens
         return plain;
     }
 
-    public readonly int CopyPlainString(scoped Span<char> destination)
-    {
-        if (token != JsonTokenType.String || valueEscaped || valueLength > destination.Length) return -1;
-        return System.Text.Encoding.ASCII.GetChars(text.Slice(valueStart, valueLength), destination);
-    }
+    public readonly int CopyPlainString(scoped Span<char> destination) =>
+        TryGetPlainBytes(out var plain) && plain.Length <= destination.Length ? System.Text.Encoding.ASCII.GetChars(plain, destination) : -1;
 
     private readonly bool InObject
     {

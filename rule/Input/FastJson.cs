@@ -96,7 +96,7 @@ internal static class FastJson
 
     /// <summary>
     /// A CIDR string as its source (<paramref name="source"/> null when not kept): found by its bytes in the scratch's
-    /// cache (<see cref="FastReaderScratch.SourceOf"/>), else parsed as <see cref="CidrValue{T}"/> parses it.
+    /// cache (<see cref="FastReaderScratch.SourceOf"/>), else read as characters and parsed.
     /// </summary>
     public static bool CidrSource<T>(ref T reader, bool ipv6, bool keep, FastReaderScratch scratch, out CidrSource? source) where T : IFastTokens, allows ref struct
     {
@@ -108,20 +108,11 @@ internal static class FastJson
             source = known;
             return known.Cidr.IsIPv6 == ipv6;
         }
-        if (!CidrValue(ref reader, ipv6, keep, out var cidr)) return false;
-        source = scratch.Source(cidr!.Value);
-        return true;
-    }
-
-    public static bool CidrValue<T>(ref T reader, bool ipv6, bool keep, out Cidr? cidr) where T : IFastTokens, allows ref struct
-    {
-        cidr = null;
-        if (reader.TokenType != JsonTokenType.String) return false;
-        if (!keep) return true;
-        Span<char> text = stackalloc char[64];
-        var length = reader.CopyPlainString(text);
-        if (length < 0 || !Cidr.TryParse(text[..length], out var parsed) || parsed.IsIPv6 != ipv6) return false;
-        cidr = parsed;
+        // Beyond the cache's reach (escaped, longer than a key, outside ASCII), or not a CIDR: the parser decides.
+        Span<char> chars = stackalloc char[64];
+        var length = reader.CopyPlainString(chars);
+        if (length < 0 || !Cidr.TryParse(chars[..length], out var parsed) || parsed.IsIPv6 != ipv6) return false;
+        source = scratch.Source(parsed);
         return true;
     }
 }
