@@ -70,6 +70,11 @@ if (args.Length is 1 or 2 && args[0] == "sweep-cost")
 {
     return await SweepCost.RunAsync(args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
 }
+if (args.Length is 2 or 3 && args[0] == "evaluate")
+{
+    EvaluateCost.Run(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10);
+    return 0;
+}
 if (args.Length == 2 && args[0] == "phases")
 {
     Phases.Run(args[1]);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SgConfigRule.Policy.Evaluation;
 
@@ -14,29 +13,38 @@ public static class Annotation
     /// <summary><c>{prefix}{item}; {item}; … (+n more)</c>, at most <see cref="MaxLength"/> characters.</summary>
     public static string Compose(string prefix, IReadOnlyList<string> items)
     {
-        var text = new StringBuilder(Fit(prefix, MaxLength));
+        // Never longer than the limit (every append below checks it first): built in place, one string at the end.
+        Span<char> text = stackalloc char[MaxLength];
+        var length = Append(text, 0, Fit(prefix, MaxLength));
         for (var i = 0; i < items.Count; i++)
         {
-            if (text.Length + RestLength(items, i) <= MaxLength)
+            if (length + RestLength(items, i) <= MaxLength)
             {
                 // Everything left fits whole: no count needed.
-                for (var j = i; j < items.Count; j++) text.Append(j == 0 ? "" : "; ").Append(items[j]);
-                return text.ToString();
+                for (var j = i; j < items.Count; j++) length = Append(text, Append(text, length, j == 0 ? "" : "; "), items[j]);
+                return new string(text[..length]);
             }
             // Otherwise an item is kept only with room after it for counting the ones that will not fit.
             var separator = i == 0 ? "" : "; ";
-            if (text.Length + separator.Length + items[i].Length + MoreText(items.Count - i - 1).Length <= MaxLength)
+            if (length + separator.Length + items[i].Length + MoreTextLength(items.Count - i - 1) <= MaxLength)
             {
-                text.Append(separator).Append(items[i]);
+                length = Append(text, Append(text, length, separator), items[i]);
                 continue;
             }
             var cutSuffix = MoreText(items.Count - i);
             // Only the prefix alone can leave no room for the count (each item kept left room for it): cut the
             // prefix with its "..." marker rather than trim it silently.
-            var kept = text.Length + cutSuffix.Length > MaxLength ? Fit(prefix, MaxLength - cutSuffix.Length) : text.ToString();
-            return kept + cutSuffix;
+            return length + cutSuffix.Length > MaxLength
+                ? Fit(prefix, MaxLength - cutSuffix.Length) + cutSuffix
+                : string.Concat(text[..length], cutSuffix);
         }
-        return text.ToString();
+        return new string(text[..length]);
+    }
+
+    private static int Append(Span<char> text, int at, string part)
+    {
+        part.CopyTo(text[at..]);
+        return at + part.Length;
     }
 
     private static int RestLength(IReadOnlyList<string> items, int from)
@@ -51,4 +59,12 @@ public static class Annotation
         text.Length <= limit ? text : string.Concat(text.AsSpan(0, limit - 3), "...");
 
     private static string MoreText(int count) => string.Create(CultureInfo.InvariantCulture, $" (+{count} more)");
+
+    /// <summary>The length of <see cref="MoreText"/>, without making it (asked once per item that might not fit).</summary>
+    private static int MoreTextLength(int count)
+    {
+        var digits = 1;
+        for (; count >= 10; count /= 10) digits++;
+        return " (+ more)".Length + digits;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using SgConfigRule.Policy.Model;
 
 namespace SgConfigRule.Policy.Evaluation;
@@ -28,15 +30,44 @@ public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Por
     {
         get
         {
-            var text = Reason == FindingReason.BlockedPort
-                ? (Ports.Ranges.Length == 1 && Ports.Ranges[0].Count == 1 ? $"blocked port {Ports}" : $"blocked ports {Ports}")
-                : "not authorized";
-            // An unresolved source that is not a prefix list (an address unknown before deployment) says what was assumed.
-            if (UnresolvedPrefixList && Rule.Source is PrefixListSource) text += ", prefix list unresolved";
-            return Rule.Assumed is { } assumed ? $"{text}, {assumed}" : text;
+            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
+            AppendReason(ref text);
+            return text.ToStringAndClear();
         }
     }
 
     /// <summary><c>tcp/22 from 203.0.113.7/32 (blocked port 22)</c>.</summary>
-    public string Display => $"{Rule.Display} ({ReasonText})";
+    public string Display
+    {
+        get
+        {
+            // One text written once: every NON_COMPLIANT group's annotation is made of these.
+            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
+            Rule.AppendDisplay(ref text);
+            text.AppendLiteral(" (");
+            AppendReason(ref text);
+            text.AppendLiteral(")");
+            return text.ToStringAndClear();
+        }
+    }
+
+    private void AppendReason(ref DefaultInterpolatedStringHandler text)
+    {
+        if (Reason == FindingReason.BlockedPort)
+        {
+            text.AppendLiteral(Ports.Ranges.Length == 1 && Ports.Ranges[0].Count == 1 ? "blocked port " : "blocked ports ");
+            text.AppendFormatted(Ports);
+        }
+        else
+        {
+            text.AppendLiteral("not authorized");
+        }
+        // An unresolved source that is not a prefix list (an address unknown before deployment) says what was assumed.
+        if (UnresolvedPrefixList && Rule.Source is PrefixListSource) text.AppendLiteral(", prefix list unresolved");
+        if (Rule.Assumed is { } assumed)
+        {
+            text.AppendLiteral(", ");
+            text.AppendLiteral(assumed);
+        }
+    }
 }

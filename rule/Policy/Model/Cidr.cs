@@ -9,7 +9,7 @@ namespace SgConfigRule.Policy.Model;
 /// <c>10.0.0.5/0</c> <b>is</b> <c>0.0.0.0/0</c>, the whole internet. Addresses are kept as unsigned integers
 /// (IPv4 in the low 32 bits) to make containment a mask comparison.
 /// </summary>
-public readonly record struct Cidr
+public readonly record struct Cidr : ISpanFormattable
 {
     private Cidr(AddressFamily family, UInt128 network, int prefixLength)
     {
@@ -169,15 +169,32 @@ public readonly record struct Cidr
     /// <summary>Canonical text: <c>203.0.113.0/24</c>, <c>2001:db8::/32</c>.</summary>
     public override string ToString()
     {
+        Span<char> text = stackalloc char[MaxTextLength];
+        TryFormat(text, out var written);
+        return new string(text[..written]);
+    }
+
+    /// <summary>The longest canonical text: a full IPv6 address (45 characters with an embedded IPv4 form), then <c>/128</c>.</summary>
+    private const int MaxTextLength = 64;
+
+    /// <summary>The text of <see cref="ToString()"/> written in place.</summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
         if (!IsIPv6)
         {
             var n = (uint)Network;
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{n >> 24}.{(n >> 16) & 0xFF}.{(n >> 8) & 0xFF}.{n & 0xFF}/{PrefixLength}");
+            return destination.TryWrite(CultureInfo.InvariantCulture,
+                $"{n >> 24}.{(n >> 16) & 0xFF}.{(n >> 8) & 0xFF}.{n & 0xFF}/{PrefixLength}", out charsWritten);
         }
         Span<byte> bytes = stackalloc byte[16];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[..8], (ulong)(Network >> 64));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (ulong)Network);
-        return new IPAddress(bytes).ToString() + "/" + PrefixLength.ToString(CultureInfo.InvariantCulture);
+        charsWritten = 0;
+        if (!new IPAddress(bytes).TryFormat(destination, out var address)
+            || !destination[address..].TryWrite(CultureInfo.InvariantCulture, $"/{PrefixLength}", out var suffix)) return false;
+        charsWritten = address + suffix;
+        return true;
     }
+
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
 namespace SgConfigRule.Policy.Model;
 
 /// <summary>
@@ -38,16 +41,58 @@ public sealed record IngressRule(
     public int WireToPort => Ports?.To ?? Icmp?.Code ?? -1;
 
     /// <summary>What the rule opens, for people: <c>tcp/22</c>, <c>udp/0-65535</c>, <c>all traffic</c>, <c>icmp/8:0</c>, <c>proto 50</c>.</summary>
-    public string TrafficDisplay => Protocol switch
+    public string TrafficDisplay
     {
-        { IsAll: true } => "all traffic",
-        { IsTcpOrUdp: true } => $"{Protocol.Name}/{Ports}",
-        { IsIcmpFamily: true } => $"{Protocol.Name}/{Icmp}",
-        _ => $"proto {Protocol.Name}",
-    };
+        get
+        {
+            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
+            AppendTraffic(ref text);
+            return text.ToStringAndClear();
+        }
+    }
 
     /// <summary><c>tcp/22 from 203.0.113.7/32</c>.</summary>
-    public string Display => $"{TrafficDisplay} from {Source.Display}";
+    public string Display
+    {
+        get
+        {
+            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
+            AppendDisplay(ref text);
+            return text.ToStringAndClear();
+        }
+    }
+
+    /// <summary>Writes <see cref="Display"/> where a longer text is being made (a finding's), without a string of its own.</summary>
+    internal void AppendDisplay(ref DefaultInterpolatedStringHandler text)
+    {
+        AppendTraffic(ref text);
+        text.AppendLiteral(" from ");
+        text.AppendLiteral(Source.Display);
+    }
+
+    private void AppendTraffic(ref DefaultInterpolatedStringHandler text)
+    {
+        switch (Protocol)
+        {
+            case { IsAll: true }:
+                text.AppendLiteral("all traffic");
+                break;
+            case { IsTcpOrUdp: true }:
+                text.AppendLiteral(Protocol.Name);
+                text.AppendLiteral("/");
+                if (Ports is { } ports) text.AppendFormatted(ports);
+                break;
+            case { IsIcmpFamily: true }:
+                text.AppendLiteral(Protocol.Name);
+                text.AppendLiteral("/");
+                if (Icmp is { } icmp) text.AppendLiteral(icmp.ToString());
+                break;
+            default:
+                text.AppendLiteral("proto ");
+                text.AppendLiteral(Protocol.Name);
+                break;
+        }
+    }
 }
 
 /// <summary>ICMP type and code of an ICMP/ICMPv6 rule; -1 means any.</summary>

@@ -17,8 +17,15 @@ public abstract record IngressSource
 /// <summary>An IPv4 or IPv6 CIDR source (canonical).</summary>
 public sealed record CidrSource(Cidr Cidr) : IngressSource
 {
+    // Made once per source: readers share one source per CIDR, and every finding and report line shows it.
+    private string? display;
+
     public override string SourceType => Cidr.IsIPv6 ? "ipv6" : "ipv4";
-    public override string Display => Cidr.ToString();
+    public override string Display => display ??= Cidr.ToString();
+
+    // Equal by the CIDR alone: the text made for display is not part of the value.
+    public bool Equals(CidrSource? other) => other is not null && Cidr == other.Cidr;
+    public override int GetHashCode() => Cidr.GetHashCode();
 }
 
 /// <summary>A managed prefix list source; its entries are resolved separately when the source scope needs them.</summary>

@@ -6,7 +6,7 @@ namespace SgConfigRule.Policy.Model;
 /// An inclusive range of TCP/UDP ports, <c>From..To</c>, with <c>0 &lt;= From &lt;= To &lt;= 65535</c>.
 /// <see cref="All"/> (0–65535) is what a rule without ports, or with -1, covers.
 /// </summary>
-public readonly record struct PortRange
+public readonly record struct PortRange : ISpanFormattable
 {
     public const int MinPort = 0;
     public const int MaxPort = 65535;
@@ -42,4 +42,12 @@ public readonly record struct PortRange
         From == To
             ? From.ToString(CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"{From}-{To}");
+
+    /// <summary>The text of <see cref="ToString()"/> written in place: reports and annotations format many of them.</summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null) =>
+        From == To
+            ? From.TryFormat(destination, out charsWritten, default, CultureInfo.InvariantCulture)
+            : destination.TryWrite(CultureInfo.InvariantCulture, $"{From}-{To}", out charsWritten);
+
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SgConfigRule.Policy.Model;
 
@@ -7,7 +9,7 @@ namespace SgConfigRule.Policy.Model;
 /// An immutable set of TCP/UDP ports kept as sorted, disjoint, non-adjacent ranges, so two sets with the same
 /// ports always have the same ranges (<c>22,23</c> is stored as <c>22-23</c>).
 /// </summary>
-public sealed class PortSet : IEquatable<PortSet>
+public sealed class PortSet : IEquatable<PortSet>, ISpanFormattable
 {
     private PortSet(ImmutableArray<PortRange> ranges) => Ranges = ranges;
 
@@ -113,13 +115,21 @@ public sealed class PortSet : IEquatable<PortSet>
     /// <summary>The ports of <paramref name="range"/> that are in this set.</summary>
     public PortSet IntersectWith(PortRange range)
     {
-        var result = ImmutableArray.CreateBuilder<PortRange>();
+        // A rule's range often holds every port of the set (all ports, a wide range): the set itself, nothing new.
+        if (IsEmpty || (range.From <= Ranges[0].From && range.To >= Ranges[^1].To)) return this;
+        var count = 0;
         foreach (var r in Ranges)
         {
-            if (!r.Overlaps(range)) continue;
-            result.Add(new PortRange(Math.Max(r.From, range.From), Math.Min(r.To, range.To)));
+            if (r.Overlaps(range)) count++;
         }
-        return result.Count == 0 ? Empty : new PortSet(result.ToImmutable());
+        if (count == 0) return Empty;
+        var result = new PortRange[count];
+        var i = 0;
+        foreach (var r in Ranges)
+        {
+            if (r.Overlaps(range)) result[i++] = new PortRange(Math.Max(r.From, range.From), Math.Min(r.To, range.To));
+        }
+        return new PortSet(ImmutableCollectionsMarshal.AsImmutableArray(result));
     }
 
     /// <summary>The ports of <paramref name="range"/> that are not in this set.</summary>
@@ -151,5 +161,40 @@ public sealed class PortSet : IEquatable<PortSet>
     }
 
     /// <summary>The parameter syntax: <c>22,3389,8000-8100</c>; the empty set is the empty string.</summary>
-    public override string ToString() => string.Join(",", Ranges);
+    public override string ToString()
+    {
+        if (IsEmpty) return "";
+        if (Ranges.Length == 1) return Ranges[0].ToString();
+        var handler = new DefaultInterpolatedStringHandler(Ranges.Length, Ranges.Length, CultureInfo.InvariantCulture);
+        AppendTo(ref handler);
+        return handler.ToStringAndClear();
+    }
+
+    /// <summary>The text of <see cref="ToString()"/> written in place.</summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
+        charsWritten = 0;
+        for (var i = 0; i < Ranges.Length; i++)
+        {
+            if (i > 0)
+            {
+                if (charsWritten >= destination.Length) return false;
+                destination[charsWritten++] = ',';
+            }
+            if (!Ranges[i].TryFormat(destination[charsWritten..], out var written)) return false;
+            charsWritten += written;
+        }
+        return true;
+    }
+
+    private void AppendTo(ref DefaultInterpolatedStringHandler handler)
+    {
+        for (var i = 0; i < Ranges.Length; i++)
+        {
+            if (i > 0) handler.AppendLiteral(",");
+            handler.AppendFormatted(Ranges[i]);
+        }
+    }
+
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 }

@@ -21,6 +21,46 @@ public class AnnotationTests
         Assert.Equal(40, e.Findings.Length);
     }
 
+    [Fact]
+    public void Compose_gives_what_the_plain_rule_gives_for_any_prefix_and_items()
+    {
+        // The rule said plainly (ComposeReference): keep whole items while the rest fits or a count still fits after
+        // the item; else count the rest, cutting the prefix only when it alone leaves no room for the count.
+        var items = Gen.Frequency((3, Gen.Int[0, 12]), (1, Gen.Int[13, 130])).SelectMany(count =>
+            Gen.Frequency((3, Gen.Int[5, 70]), (1, Gen.Int[0, 300])).Select(length => new string('r', length)).List[count]);
+        var prefix = Gen.Frequency((4, Gen.Int[0, 40]), (1, Gen.Int[200, 300])).Select(length => new string('p', length));
+        Gen.Select(prefix, items).Sample((p, list) =>
+        {
+            var text = Annotation.Compose(p, list);
+            Assert.Equal(ComposeReference(p, list), text);
+            Assert.True(text.Length <= Annotation.MaxLength);
+        }, iter: 3000);
+    }
+
+    private static string ComposeReference(string prefix, IReadOnlyList<string> items)
+    {
+        var text = new System.Text.StringBuilder(Annotation.Fit(prefix));
+        for (var i = 0; i < items.Count; i++)
+        {
+            var rest = 0;
+            for (var j = i; j < items.Count; j++) rest += (j == 0 ? 0 : 2) + items[j].Length;
+            if (text.Length + rest <= Annotation.MaxLength)
+            {
+                for (var j = i; j < items.Count; j++) text.Append(j == 0 ? "" : "; ").Append(items[j]);
+                return text.ToString();
+            }
+            var separator = i == 0 ? "" : "; ";
+            if (text.Length + separator.Length + items[i].Length + $" (+{items.Count - i - 1} more)".Length <= Annotation.MaxLength)
+            {
+                text.Append(separator).Append(items[i]);
+                continue;
+            }
+            var cut = $" (+{items.Count - i} more)";
+            return (text.Length + cut.Length > Annotation.MaxLength ? Annotation.Fit(prefix, Annotation.MaxLength - cut.Length) : text.ToString()) + cut;
+        }
+        return text.ToString();
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Numerics;
 using CsCheck;
 using SgConfigRule.Policy.Model;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Model;
 
@@ -36,6 +37,7 @@ public class CidrProperties
             Assert.Equal(first, (BigInteger)cidr.Network);
             Assert.Equal(last, (BigInteger)cidr.LastAddress);
             Assert.Equal($"{V4Text((uint)first)}/{prefix}", cidr.ToString());
+            Formatting.AssertFormatsAs(cidr.ToString(), cidr);
             Assert.Equal(cidr, Cidr.IPv4(address, prefix));
             Assert.Equal(cidr, Cidr.Parse(cidr.ToString()));
         }, iter: Iterations);
@@ -54,6 +56,7 @@ public class CidrProperties
             Assert.Equal(first, (BigInteger)cidr.Network);
             Assert.Equal(last, (BigInteger)cidr.LastAddress);
             Assert.Equal($"{V6Text((UInt128)first)}/{prefix}", cidr.ToString());
+            Formatting.AssertFormatsAs(cidr.ToString(), cidr);
             Assert.Equal(cidr, Cidr.IPv6(address, prefix));
             Assert.Equal(cidr, Cidr.Parse(cidr.ToString()));
         }, iter: Iterations);

@@ -18,6 +18,28 @@ public class IngressSourceTests
         Assert.Equal(display, source.ToString());
     }
 
+    [Theory]
+    [InlineData("10.1.2.3/8", "10.0.0.0/8", true)]
+    [InlineData("2001:DB8::1/32", "2001:db8::/32", true)]
+    [InlineData("10.0.0.0/8", "10.0.0.0/16", false)]
+    [InlineData("0.0.0.0/0", "::/0", false)]
+    public void CIDR_sources_are_equal_by_their_CIDR_alone_whether_or_not_one_was_shown(string left, string right, bool equal)
+    {
+        // The display text is made once and kept on the source: it must never take part in equality, which decides
+        // whether Config's two IPv4 lists name one rule or two.
+        var shown = new CidrSource(Cidr.Parse(left));
+        _ = shown.Display;
+        var unshown = new CidrSource(Cidr.Parse(right));
+        IngressSource asBase = unshown;
+
+        Assert.Equal(equal, shown == unshown);
+        Assert.Equal(equal, shown.Equals(asBase));
+        Assert.Equal(equal, asBase.Equals((object)shown));
+        if (equal) Assert.Equal(shown.GetHashCode(), unshown.GetHashCode());
+        Assert.NotEqual<IngressSource>(shown, new PrefixListSource(left));
+        Assert.Same(shown.Display, shown.Display);
+    }
+
     [Fact]
     public void A_prefix_list_source_is_shown_by_its_id()
     {

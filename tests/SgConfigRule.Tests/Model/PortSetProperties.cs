@@ -1,5 +1,6 @@
 using CsCheck;
 using SgConfigRule.Policy.Model;
+using SgConfigRule.Tests.Support;
 
 namespace SgConfigRule.Tests.Model;
 
@@ -28,6 +29,8 @@ public class PortSetProperties
         {
             var set = PortSet.Of(c.A);
             Assert.Equal(PortBits.Of(c.A).Text, set.ToString());
+            Formatting.AssertFormatsAs(PortBits.Of(c.A).Text, set);
+            foreach (var range in c.A) Formatting.AssertFormatsAs(PortBits.Of([range]).Text, range);
             Assert.Equal(set, PortSet.Of(c.A.Reverse()));
             Assert.Equal(c.A.Length == 0, set.IsEmpty);
             for (var i = 1; i < set.Ranges.Length; i++)
@@ -60,6 +63,7 @@ public class PortSetProperties
             var inside = set.IntersectWith(c.Query);
             var outside = set.ComplementWithin(c.Query);
             Assert.Equal(PortBits.Where(p => model[p] && PortBits.InRange(p, c.Query)).Text, inside.ToString());
+            Assert.Equal(PortSet.Of(inside.Ranges), inside); // canonical: made from its ranges, it is itself
             Assert.Equal(PortBits.Where(p => !model[p] && PortBits.InRange(p, c.Query)).Text, outside.ToString());
             Assert.Equal(PortSet.Of(c.Query), inside.Union(outside));
             Assert.True(inside.IsEmpty == !set.Intersects(c.Query));
