@@ -59,6 +59,41 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
     }
 
+    private readonly ConstantValues constants = new();
+
+    /// <summary>
+    /// Values that are one of a few constant strings (a verdict, a protocol's name, a source type, a reason): each encoded
+    /// once and then copied, found by reference (the same literal every time), not transcoded and checked for escapes
+    /// on every line. Any other string is written as it is.
+    /// </summary>
+    private sealed class ConstantValues
+    {
+        private readonly string?[] values = new string?[24];
+        private readonly JsonEncodedText[] encoded = new JsonEncodedText[24];
+
+        public void Write(Utf8JsonWriter json, JsonEncodedText name, string value)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (ReferenceEquals(values[i], value))
+                {
+                    json.WriteString(name, encoded[i]);
+                    return;
+                }
+                if (values[i] is null)
+                {
+                    // The first strings seen take the slots: the constants come first and most often. A string made
+                    // anew each time (a protocol's number) may take one too; once all are taken, the rest go as they are.
+                    encoded[i] = JsonEncodedText.Encode(value);
+                    values[i] = value;
+                    json.WriteString(name, encoded[i]);
+                    return;
+                }
+            }
+            json.WriteString(name, value);
+        }
+    }
+
     public void Write(ResourceItem item, Evaluation evaluation, string source)
     {
         json.WriteStartObject();
@@ -67,7 +102,7 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
         json.WriteString(Names.ResourceName, item.ResourceName);
         json.WriteString(Names.AccountId, item.Context.AccountId);
         json.WriteString(Names.Region, item.Context.Region);
-        json.WriteString(Names.Compliance, evaluation.Compliance.ToWire());
+        constants.Write(json, Names.Compliance, evaluation.Compliance.ToWire());
         json.WriteString(Names.Annotation, evaluation.Annotation);
         WriteExemption(evaluation.Exemption);
         json.WriteStartArray(Names.Findings);
@@ -76,12 +111,12 @@ public sealed class JsonReportWriter : IReportWriter, IDisposable
             var rule = finding.Rule;
             json.WriteStartObject();
             json.WriteString(Names.RuleId, rule.RuleId);
-            json.WriteString(Names.Protocol, rule.Protocol.Name);
+            constants.Write(json, Names.Protocol, rule.Protocol.Name);
             json.WriteNumber(Names.FromPort, rule.WireFromPort);
             json.WriteNumber(Names.ToPort, rule.WireToPort);
             json.WriteString(Names.Source, rule.Source.Display);
-            json.WriteString(Names.SourceType, rule.Source.SourceType);
-            json.WriteString(Names.Reason, finding.ReasonCode);
+            constants.Write(json, Names.SourceType, rule.Source.SourceType);
+            constants.Write(json, Names.Reason, finding.ReasonCode);
             WriteLocation(rule.Location);
             if (rule.Assumed is { } unknown) json.WriteString(Names.Assumed, unknown);
             json.WriteString(Names.Description, rule.Description);

@@ -86,7 +86,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
     }
 
     public readonly bool NameIs(ReadOnlySpan<byte> utf8) =>
-        token == JsonTokenType.PropertyName && !valueEscaped && text.Slice(valueStart, valueLength).SequenceEqual(utf8);
+        token == JsonTokenType.PropertyName && !valueEscaped && valueLength == utf8.Length && ShortBytes.Equal(text.Slice(valueStart, valueLength), utf8);
 
     public readonly bool TryGetString(out string? value)
     {
@@ -108,8 +108,20 @@ internal ref struct EscapedJsonTokens : IFastTokens
     public readonly bool TryGetString(StringCache strings, out string? value)
     {
         if (token != JsonTokenType.String) { value = null; return false; }
-        if (valueEscaped) return TryGetString(out value);
-        value = strings.Get(text.Slice(valueStart, valueLength));
+        var raw = text.Slice(valueStart, valueLength);
+        if (!valueEscaped)
+        {
+            value = strings.Get(raw);
+            return true;
+        }
+        // Escaped values repeat too (descriptions with quotes): kept under their escaped bytes, decoded once.
+        if (strings.FindEscaped(raw, out var slot) is { } known)
+        {
+            value = known;
+            return true;
+        }
+        if (!TryGetString(out value)) return false;
+        strings.KeepEscaped(slot, raw, value!);
         return true;
     }
 

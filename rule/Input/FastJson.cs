@@ -86,7 +86,13 @@ internal static class FastJson
         protocol = null;
         if (reader.TokenType != JsonTokenType.String) return false;
         if (!keep) return true;
-        // The protocol is always one of a handful of short values: read it without making a string.
+        // As AWS writes the usual three: taken from the bytes as they stand.
+        if (reader.TryGetPlainBytes(out var plain))
+        {
+            protocol = plain.SequenceEqual("tcp"u8) ? IpProtocol.Tcp : plain.SequenceEqual("udp"u8) ? IpProtocol.Udp : plain.SequenceEqual("-1"u8) ? IpProtocol.All : null;
+            if (protocol is not null) return true;
+        }
+        // Otherwise one of a handful of short values: read without making a string.
         Span<char> text = stackalloc char[8];
         var length = reader.CopyPlainString(text);
         if (length < 0 || !IpProtocol.TryParse(text[..length], out var parsed)) return false;

@@ -36,6 +36,21 @@ internal sealed class StringCache
         return Find(slot, ascii) ?? Keep(slot, ascii, System.Text.Encoding.ASCII.GetString(ascii));
     }
 
+    /// <summary>
+    /// The string kept for an inner JSON string still escaped in its outer one (<see cref="EscapedJsonTokens"/>), found
+    /// by its escaped bytes; else null, and the slot to keep it in once decoded (<see cref="KeepEscaped"/>), -1 when
+    /// it is too long to keep. Escaped bytes always hold a backslash, which the bytes of a plain value never do, so
+    /// the two kinds of key cannot meet.
+    /// </summary>
+    public string? FindEscaped(ReadOnlySpan<byte> escaped, out int slot)
+    {
+        slot = escaped.Length > MaxLength ? -1 : Slot(escaped);
+        return slot < 0 ? null : Find(slot, escaped);
+    }
+
+    /// <summary>Keeps the decoded string of escaped bytes in the slot <see cref="FindEscaped"/> gave.</summary>
+    public string KeepEscaped(int slot, ReadOnlySpan<byte> escaped, string value) => slot < 0 ? value : Keep(slot, escaped, value);
+
     private string? Find(int slot, ReadOnlySpan<byte> utf8) =>
         keyLengths[slot] == utf8.Length + 1 && utf8.SequenceEqual(keys.AsSpan(slot * MaxLength, utf8.Length)) ? values[slot] : null;
 

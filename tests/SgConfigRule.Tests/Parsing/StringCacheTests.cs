@@ -96,6 +96,38 @@ public sealed class StringCacheTests
         }
     }
 
+    /// <summary>
+    /// Escaped inner values (a description with quotes, read in place by <see cref="EscapedJsonTokens"/>) share the cache
+    /// with plain ones: each value read, in any order, is its own decoded text — an escaped value never comes back as the
+    /// plain value of the same bytes, nor the other way round — and an escaped value read again is one instance.
+    /// </summary>
+    [Fact]
+    public void Escaped_and_plain_values_read_through_one_cache_are_each_their_own_text()
+    {
+        // Inner text as the AWS CLI escapes it: \\\" for a quote, \\\\ for a backslash, \\n for a line break.
+        var piece = Gen.OneOf(Gen.Const("a"), Gen.Const("n"), Gen.Const(" "), Gen.Const("\""), Gen.Const("\\"), Gen.Const("\n"));
+        var value = piece.Array[0, 40].Select(parts => string.Concat(parts));
+        value.Array[1, 30].Sample(values =>
+        {
+            var cache = new StringCache();
+            foreach (var text in values.Concat(values))
+            {
+                var inner = JsonSerializer.Serialize(text, AsTheCliWrites);      // "a\"b"
+                var outer = JsonSerializer.Serialize(inner, AsTheCliWrites)[1..]; // \"a\\\"b\"" after the opening quote
+                var tokens = new EscapedJsonTokens(Encoding.ASCII.GetBytes(outer));
+                Assert.Equal(JsonTokenType.String, tokens.Next());
+                Assert.True(tokens.TryGetString(cache, out var read));
+                Assert.Equal(text, read);
+                var again = new EscapedJsonTokens(Encoding.ASCII.GetBytes(outer));
+                again.Next();
+                again.TryGetString(cache, out var second);
+                if (outer.Length <= 64 + 4) Assert.Same(read, second);
+            }
+        }, iter: 1_000, threads: 1);
+    }
+
+    private static readonly JsonSerializerOptions AsTheCliWrites = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Fact]
     public void Ids_that_differ_only_in_their_middle_are_all_kept()
     {
