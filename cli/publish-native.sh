@@ -42,7 +42,8 @@ fi
 # them), of which only the executable is kept: no symbol files, no libraries (it needs none).
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
-dotnet publish cli -c Release -r "$rid" -p:PublishAot=true ${extra[@]+"${extra[@]}"} -p:DebugType=none -p:StripSymbols=true \
+# Optimised for speed rather than size: a megabyte more, a scan a few hundredths of a second quicker.
+dotnet publish cli -c Release -r "$rid" -p:PublishAot=true -p:OptimizationPreference=Speed ${extra[@]+"${extra[@]}"} -p:DebugType=none -p:StripSymbols=true \
   --artifacts-path "$build/artifacts" -o "$build/out" --nologo -clp:ErrorsOnly >&2
 mkdir -p "$output"
 cp "$build/out/sg-config-rule" "$output/sg-config-rule"
