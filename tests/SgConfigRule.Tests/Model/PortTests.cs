@@ -110,6 +110,12 @@ public class PortTests
         Assert.False(set.Intersects(new PortRange(23, 3388)));
         Assert.Equal("22,3389", set.IntersectWith(new PortRange(0, 5000)).ToString());
         Assert.Equal("8050-8100", set.IntersectWith(new PortRange(8050, 9000)).ToString());
+        // A range that holds every port of the set, to its exact ends, gives the set itself: the usual finding (all
+        // traffic, a wide range) makes no new set.
+        Assert.Same(set, set.IntersectWith(new PortRange(22, 8100)));
+        Assert.Same(set, set.IntersectWith(PortRange.All));
+        Assert.Equal("22,3389,8000-8099", set.IntersectWith(new PortRange(22, 8099)).ToString());
+        Assert.Equal("3389,8000-8100", set.IntersectWith(new PortRange(23, 8100)).ToString());
         Assert.True(set.Covers(new PortRange(8010, 8020)));
         Assert.False(set.Covers(new PortRange(8090, 8101)));
         Assert.False(set.Covers(new PortRange(21, 22)));

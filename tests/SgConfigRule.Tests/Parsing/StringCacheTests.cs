@@ -106,7 +106,7 @@ public sealed class StringCacheTests
     {
         // Inner text as the AWS CLI escapes it: \\\" for a quote, \\\\ for a backslash, \\n for a line break.
         var piece = Gen.OneOf(Gen.Const("a"), Gen.Const("n"), Gen.Const(" "), Gen.Const("\""), Gen.Const("\\"), Gen.Const("\n"));
-        var value = piece.Array[0, 40].Select(parts => string.Concat(parts));
+        var value = Gen.Frequency((4, piece.Array[0, 40]), (1, piece.Array[40, 90])).Select(parts => string.Concat(parts));
         value.Array[1, 30].Sample(values =>
         {
             var cache = new StringCache();
@@ -121,9 +121,18 @@ public sealed class StringCacheTests
                 var again = new EscapedJsonTokens(Encoding.ASCII.GetBytes(outer));
                 again.Next();
                 again.TryGetString(cache, out var second);
-                if (outer.Length <= 64 + 4) Assert.Same(read, second);
+                // Kept only up to a key's 64 bytes (the escaped text between \" and \"): memory stays fixed.
+                var escapedLength = outer.Length - 5;
+                if (escapedLength <= 64) Assert.Same(read, second);
+                else Assert.NotSame(read, second);
             }
         }, iter: 1_000, threads: 1);
+
+        // Past what the tokenizer decodes (1,024 escaped bytes), the cache declines it too: the item goes to the JSON reader.
+        var tooLong = "\\\"" + string.Concat(Enumerable.Repeat("\\\\\\\"", 257)) + "\\\"\"";
+        var tokens = new EscapedJsonTokens(Encoding.ASCII.GetBytes(tooLong));
+        Assert.Equal(JsonTokenType.String, tokens.Next());
+        Assert.False(tokens.TryGetString(new StringCache(), out _));
     }
 
     private static readonly JsonSerializerOptions AsTheCliWrites = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
