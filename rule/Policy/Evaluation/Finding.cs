@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using SgConfigRule.Policy.Model;
 
@@ -26,30 +25,16 @@ public sealed record Finding(IngressRule Rule, FindingReason Reason, PortSet Por
     public string ReasonCode => Reason == FindingReason.BlockedPort ? "blockedPort" : "notAuthorized";
 
     /// <summary>For people: <c>blocked port 22</c>, <c>blocked ports 22,3389</c>, <c>not authorized</c>.</summary>
-    public string ReasonText
-    {
-        get
-        {
-            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
-            AppendReason(ref text);
-            return text.ToStringAndClear();
-        }
-    }
+    public string ReasonText => Text.Of(this, static (finding, ref text) => finding.AppendReason(ref text));
 
-    /// <summary><c>tcp/22 from 203.0.113.7/32 (blocked port 22)</c>.</summary>
-    public string Display
+    /// <summary><c>tcp/22 from 203.0.113.7/32 (blocked port 22)</c>: every NON_COMPLIANT group's annotation is made of these.</summary>
+    public string Display => Text.Of(this, static (finding, ref text) =>
     {
-        get
-        {
-            // One text written once: every NON_COMPLIANT group's annotation is made of these.
-            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
-            Rule.AppendDisplay(ref text);
-            text.AppendLiteral(" (");
-            AppendReason(ref text);
-            text.AppendLiteral(")");
-            return text.ToStringAndClear();
-        }
-    }
+        finding.Rule.AppendDisplay(ref text);
+        text.AppendLiteral(" (");
+        finding.AppendReason(ref text);
+        text.AppendLiteral(")");
+    });
 
     private void AppendReason(ref DefaultInterpolatedStringHandler text)
     {

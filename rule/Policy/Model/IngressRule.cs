@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace SgConfigRule.Policy.Model;
@@ -41,26 +40,10 @@ public sealed record IngressRule(
     public int WireToPort => Ports?.To ?? Icmp?.Code ?? -1;
 
     /// <summary>What the rule opens, for people: <c>tcp/22</c>, <c>udp/0-65535</c>, <c>all traffic</c>, <c>icmp/8:0</c>, <c>proto 50</c>.</summary>
-    public string TrafficDisplay
-    {
-        get
-        {
-            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
-            AppendTraffic(ref text);
-            return text.ToStringAndClear();
-        }
-    }
+    public string TrafficDisplay => Text.Of(this, static (rule, ref text) => rule.AppendTraffic(ref text));
 
     /// <summary><c>tcp/22 from 203.0.113.7/32</c>.</summary>
-    public string Display
-    {
-        get
-        {
-            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
-            AppendDisplay(ref text);
-            return text.ToStringAndClear();
-        }
-    }
+    public string Display => Text.Of(this, static (rule, ref text) => rule.AppendDisplay(ref text));
 
     /// <summary>Writes <see cref="Display"/> where a longer text is being made (a finding's), without a string of its own.</summary>
     internal void AppendDisplay(ref DefaultInterpolatedStringHandler text)
