@@ -86,7 +86,7 @@ internal ref struct EscapedJsonTokens : IFastTokens
     }
 
     public readonly bool NameIs(ReadOnlySpan<byte> utf8) =>
-        token == JsonTokenType.PropertyName && !valueEscaped && valueLength == utf8.Length && ShortBytes.Equal(text.Slice(valueStart, valueLength), utf8);
+        token == JsonTokenType.PropertyName && !valueEscaped && ShortBytes.Equal(text.Slice(valueStart, valueLength), utf8);
 
     public readonly bool TryGetString(out string? value)
     {

@@ -86,13 +86,8 @@ internal static class FastJson
         protocol = null;
         if (reader.TokenType != JsonTokenType.String) return false;
         if (!keep) return true;
-        // As AWS writes the usual three: taken from the bytes as they stand.
-        if (reader.TryGetPlainBytes(out var plain))
-        {
-            protocol = plain.SequenceEqual("tcp"u8) ? IpProtocol.Tcp : plain.SequenceEqual("udp"u8) ? IpProtocol.Udp : plain.SequenceEqual("-1"u8) ? IpProtocol.All : null;
-            if (protocol is not null) return true;
-        }
-        // Otherwise one of a handful of short values: read without making a string.
+        // The protocol is always one of a handful of short values: read it without making a string (IpProtocol.TryParse
+        // takes the three AWS writes first).
         Span<char> text = stackalloc char[8];
         var length = reader.CopyPlainString(text);
         if (length < 0 || !IpProtocol.TryParse(text[..length], out var parsed)) return false;
@@ -227,11 +222,8 @@ internal sealed class FastReaderScratch
         return cidrSources[slot] = new CidrSource(cidr);
     }
 
-    private const int CidrTextSlots = 256;
-    private const int CidrTextMax = 48; // the longest IPv6 CIDR, eight groups of four and /128, is 43
-    private readonly byte[] cidrTexts = new byte[CidrTextSlots * CidrTextMax];
-    private readonly byte[] cidrTextLengths = new byte[CidrTextSlots]; // 0: an empty slot
-    private readonly CidrSource?[] cidrTextSources = new CidrSource?[CidrTextSlots];
+    // The longest IPv6 CIDR, eight groups of four and /128, is 43 bytes.
+    private readonly ByteKeyedCache<CidrSource> cidrTexts = new(slots: 256, maxKeyLength: 48);
 
     /// <summary>
     /// The source of the CIDR written as <paramref name="text"/>, or null when it is not one in plain ASCII (the caller
@@ -240,22 +232,16 @@ internal sealed class FastReaderScratch
     /// </summary>
     public CidrSource? SourceOf(ReadOnlySpan<byte> text)
     {
-        if (text.Length is 0 or > CidrTextMax) return null;
-        var slot = (int)(StringCache.Hash(text) % CidrTextSlots);
-        var key = cidrTexts.AsSpan(slot * CidrTextMax, CidrTextMax);
-        if (cidrTextLengths[slot] == text.Length && text.SequenceEqual(key[..text.Length])) return cidrTextSources[slot];
-        Span<char> chars = stackalloc char[CidrTextMax];
+        if (text.IsEmpty) return null;
+        if (cidrTexts.Find(text, out var slot) is { } known) return known;
+        if (slot < 0) return null;
+        Span<char> chars = stackalloc char[text.Length];
         for (var i = 0; i < text.Length; i++)
         {
             if (text[i] > 0x7F) return null;
             chars[i] = (char)text[i];
         }
-        if (!Cidr.TryParse(chars[..text.Length], out var cidr)) return null;
-        var source = Source(cidr);
-        text.CopyTo(key);
-        cidrTextLengths[slot] = (byte)text.Length;
-        cidrTextSources[slot] = source;
-        return source;
+        return Cidr.TryParse(chars, out var cidr) ? cidrTexts.Keep(slot, text, Source(cidr)) : null;
     }
 
     /// <summary>Where a Config item's embedded configuration is unescaped.</summary>

@@ -167,15 +167,7 @@ public readonly record struct Cidr : ISpanFormattable
     }
 
     /// <summary>Canonical text: <c>203.0.113.0/24</c>, <c>2001:db8::/32</c>.</summary>
-    public override string ToString()
-    {
-        Span<char> text = stackalloc char[MaxTextLength];
-        TryFormat(text, out var written);
-        return new string(text[..written]);
-    }
-
-    /// <summary>The longest canonical text: a full IPv6 address (45 characters with an embedded IPv4 form), then <c>/128</c>.</summary>
-    private const int MaxTextLength = 64;
+    public override string ToString() => Text.Of(this, static (cidr, ref text) => text.AppendFormatted(cidr));
 
     /// <summary>The text of <see cref="ToString()"/> written in place.</summary>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)

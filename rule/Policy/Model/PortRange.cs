@@ -38,10 +38,7 @@ public readonly record struct PortRange : ISpanFormattable
     public bool Overlaps(PortRange other) => other.From <= To && other.To >= From;
 
     /// <summary><c>22</c> for a single port, <c>8000-8100</c> for a range.</summary>
-    public override string ToString() =>
-        From == To
-            ? From.ToString(CultureInfo.InvariantCulture)
-            : string.Create(CultureInfo.InvariantCulture, $"{From}-{To}");
+    public override string ToString() => Text.Of(this, static (range, ref text) => text.AppendFormatted(range));
 
     /// <summary>The text of <see cref="ToString()"/> written in place: reports and annotations format many of them.</summary>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null) =>

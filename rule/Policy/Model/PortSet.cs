@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SgConfigRule.Policy.Model;
@@ -161,14 +160,7 @@ public sealed class PortSet : IEquatable<PortSet>, ISpanFormattable
     }
 
     /// <summary>The parameter syntax: <c>22,3389,8000-8100</c>; the empty set is the empty string.</summary>
-    public override string ToString()
-    {
-        if (IsEmpty) return "";
-        if (Ranges.Length == 1) return Ranges[0].ToString();
-        var handler = new DefaultInterpolatedStringHandler(Ranges.Length, Ranges.Length, CultureInfo.InvariantCulture);
-        AppendTo(ref handler);
-        return handler.ToStringAndClear();
-    }
+    public override string ToString() => Text.Of(this, static (set, ref text) => text.AppendFormatted(set));
 
     /// <summary>The text of <see cref="ToString()"/> written in place.</summary>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
@@ -185,15 +177,6 @@ public sealed class PortSet : IEquatable<PortSet>, ISpanFormattable
             charsWritten += written;
         }
         return true;
-    }
-
-    private void AppendTo(ref DefaultInterpolatedStringHandler handler)
-    {
-        for (var i = 0; i < Ranges.Length; i++)
-        {
-            if (i > 0) handler.AppendLiteral(",");
-            handler.AppendFormatted(Ranges[i]);
-        }
     }
 
     string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
